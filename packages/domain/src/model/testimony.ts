@@ -1,0 +1,77 @@
+import { z } from 'zod'
+import { AttachmentId, RespondentId, TestimonyId } from '../ids.ts'
+import { Place } from './place.ts'
+import { IsoDay, LanguageTag, Sha256Hex } from './schema-helpers.ts'
+
+/** Free text as the respondent gave it, in its language. */
+export const Narrative = z
+  .object({
+    language: LanguageTag,
+    text: z.string().max(2 * 1024 * 1024),
+  })
+  .strict()
+export type Narrative = z.infer<typeof Narrative>
+
+/**
+ * A file that came with a testimony. Its bytes live elsewhere (sealed); the record holds what an
+ * analyst or a lawyer needs to check it. `originalName` is only ever stored inside encryption.
+ */
+export const Attachment = z
+  .object({
+    id: AttachmentId,
+    mediaType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { error: 'expected a media type such as image/jpeg' }),
+    byteLength: z.number().int().nonnegative(),
+    sha256: Sha256Hex,
+    originalName: z.string().max(255).nullable(),
+    /** True only when the respondent chose to keep the photo's metadata (EXIF/GPS/XMP). */
+    metadataKept: z.boolean(),
+  })
+  .strict()
+export type Attachment = z.infer<typeof Attachment>
+
+/** How the testimony reached us: a questionnaire submission, or an interview entered by a researcher. */
+export const TestimonySource = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('online'),
+      questionnaireId: z.string().min(1).max(100),
+      questionnaireVersion: z.string().min(1).max(50),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('interview'),
+      /** The interviewer's label (an analyst profile or a field researcher's initials), never a respondent's. */
+      interviewer: z.string().trim().min(1).max(100),
+      date: IsoDay,
+      place: Place,
+      consentGivenOrally: z.boolean(),
+    })
+    .strict(),
+])
+export type TestimonySource = z.infer<typeof TestimonySource>
+
+/** A JSON value, as structured answers are stored. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+)
+
+/**
+ * The account one respondent gave, in one questionnaire submission or one interview: the
+ * structured answers as given, free text in any language, an analyst's translation, and files.
+ */
+export const Testimony = z
+  .object({
+    id: TestimonyId,
+    respondentId: RespondentId,
+    source: TestimonySource,
+    /** The day it reached the workspace (pulled or entered). Never finer than a day. */
+    receivedOn: IsoDay,
+    answers: z.record(z.string(), JsonValue),
+    narratives: z.array(Narrative).max(50),
+    translation: Narrative.nullable(),
+    attachments: z.array(Attachment).max(20),
+  })
+  .strict()
+export type Testimony = z.infer<typeof Testimony>
