@@ -28,7 +28,7 @@ export type ItemKind = QuestionKind | 'group'
 /** Limits that keep a questionnaire renderable on a cheap phone and a submission sealable. */
 export const QUESTION_LIMITS = {
   shortTextMax: 1_000,
-  longTextMax: 200_000,
+  longTextMax: 1_048_576,
   options: 500,
   groupInstances: 100,
   groupItems: 50,
