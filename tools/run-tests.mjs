@@ -10,6 +10,7 @@ import { join } from 'node:path'
 const summaryDir = mkdtempSync(join(tmpdir(), 'amanat-test-'))
 const summaryFile = join(summaryDir, 'summary.txt')
 
+/** @type {[string, string[]][]} */
 const steps = [
   ['typecheck', ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['lint', ['npx', 'eslint', '.', '--max-warnings', '0']],
@@ -17,7 +18,7 @@ const steps = [
 ]
 
 const failed = []
-for (const [name, [cmd, ...args]] of steps) {
+for (const [name, [cmd = 'npx', ...args]] of steps) {
   process.stdout.write(`\n== ${name}: ${[cmd, ...args].join(' ')}\n`)
   const started = Date.now()
   const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, AMANAT_TEST_SUMMARY_FILE: summaryFile } })

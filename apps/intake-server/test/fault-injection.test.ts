@@ -113,8 +113,10 @@ describe.runIf(straceAvailable())('durability at the system-call level (T02, T03
     let checked = 0
     const unsynced: string[] = []
     readFileSync(trace, 'utf8').split('\n').forEach((raw, at) => {
-      const [pid = '', ...rest] = raw.split(' ')
-      let line = rest.join(' ')
+      // strace pads the pid column to a width, so split on the first run of spaces.
+      const columns = /^(\d+)\s+(.*)$/.exec(raw)
+      const pid = columns?.[1] ?? ''
+      let line = columns?.[2] ?? raw
       const unfinished = /^(read|writev?)\((\d+),\s+<unfinished/.exec(line)
       if (unfinished?.[2] !== undefined) pending.set(pid, unfinished[2])
       const resumed = /^<\.\.\. (read|writev?) resumed>(.*)$/.exec(line)

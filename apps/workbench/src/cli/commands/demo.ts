@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { base32, usageError } from '@amanat/domain'
+import { generateStudy } from '@amanat/synthetic'
+import type { Command } from '../command.ts'
+import { EXIT } from '../exit-codes.ts'
+import { readCodebook } from '../../workspace/codebook-file.ts'
+import { ensureIntakeBundle, ensurePageBundle } from '../../intake/bundles.ts'
+import { startDemoIntake } from '../../intake/demo-intake.ts'
+import { wholeNumber } from '../../intake/intake-options.ts'
+import { describeOverview, overviewOf } from '../../workspace/overview.ts'
+import { runUntilSignal } from './serve.ts'
+import { createWorkspace, openWorkspace, type Workspace } from '../../workspace/workspace.ts'
+
+const DEMO_SEED = 'amanat-demo'
+const BATCH = 500
+
+export const demoCommand: Command = {
+  name: 'demo',
+  summary: 'build (or reuse) a demo workspace from a synthetic study and run its intake server',
+  help: `Usage: amanat demo [options]
+
+Creates a demo workspace in ./.amanat-demo (or --dir) from a synthetic study shaped like the
+seed study (about 400 respondents in 22 countries on five continents; every person in it is
+invented), or reuses the one already there, and prints what it holds. The demo passphrase is
+written to a file, whose path is printed as "demo passphrase: <path>".
+
+Then it builds the intake server and the questionnaire page, starts the intake server (its
+data in <dir>/intake), publishes the default questionnaire signed with the demo workspace's key,
+issues one invite, prints "intake server: <url>" and "invite link: <link>", and keeps running
+until Ctrl-C. Open the link, answer and submit; then, in another terminal, pull the testimony
+into the demo workspace with the command it shows.
+
+Options:
+  --dir <path>          where the demo lives (default: ./.amanat-demo)
+  --reset               delete the demo and start over
+  --respondents <n>     size of the synthetic study (default: 400)
+  --port <n>            the intake server's port on 127.0.0.1 (default 8787; 0 picks a free one)
+  --no-serve            only build and print; start no server
+  --json                print the overview as JSON on stdout
+  -h, --help            this help`,
+  options: {
+    dir: { type: 'string' },
+    reset: { type: 'boolean' },
+    respondents: { type: 'string' },
+    port: { type: 'string' },
+    'no-serve': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  positionals: { min: 0, max: 0 },
+  async run(context) {
+    const { values, terminal } = context
+    const port = wholeNumber(context, 'port', 0, 65535, 8787)
+    const root = resolve(typeof values.dir === 'string' ? values.dir : '.amanat-demo')
+    const respondents = typeof values.respondents === 'string' ? Number(values.respondents) : 400
+    if (!Number.isInteger(respondents) || respondents < 1 || respondents > 1_000_000) {
+      throw usageError('usage.bad_respondents', '--respondents takes a whole number from 1 to 1000000.')
+    }
+    const passphraseFile = join(root, 'demo-passphrase.txt')
+    const workspaceDir = join(root, 'workspace')
+    if (values.reset === true && existsSync(root)) {
+      terminal.info(`Removing the old demo in ${root}`)
+      rmSync(root, { recursive: true, force: true })
+    }
+
+    let workspace: Workspace
+    if (existsSync(join(workspaceDir, 'workspace.json')) && existsSync(passphraseFile)) {
+      terminal.info(`Reusing the demo workspace in ${workspaceDir} (--reset starts over)`)
+      workspace = await openWorkspace(workspaceDir, readFileSync(passphraseFile, 'utf8').trim())
+    } else {
+      rmSync(root, { recursive: true, force: true })
+      mkdirSync(root, { recursive: true, mode: 0o700 })
+      const passphrase = randomPassphrase()
+      const backupPassphrase = randomPassphrase()
+      writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 })
+      writeFileSync(join(root, 'demo-backup-passphrase.txt'), `${backupPassphrase}\n`, { mode: 0o600 })
+      terminal.info(`Creating a demo workspace in ${workspaceDir}`)
+      const codebook = readCodebook()
+      workspace = await createWorkspace({
+        dir: workspaceDir,
+        name: 'Amanat demo (synthetic data)',
+        passphrase,
+        backupPassphrase,
+        analystLabel: 'demo-analyst',
+        codebook,
+      })
+      const progress = terminal.progress('loading the synthetic study', respondents)
+      let batch = []
+      let done = 0
+      for (const body of generateStudy({ seed: DEMO_SEED, respondents, codebook })) {
+        batch.push(body)
+        if (batch.length === BATCH) {
+          await workspace.store.appendBatch(workspace.analyst.id, batch)
+          done += batch.length
+          progress.tick(done)
+          batch = []
+        }
+      }
+      if (batch.length > 0) await workspace.store.appendBatch(workspace.analyst.id, batch)
+      progress.done()
+    }
+    try {
+      const overview = await overviewOf(workspace.store)
+      if (values.json === true) {
+        terminal.out(JSON.stringify({ workspace: workspace.dir, passphraseFile, ...overview }))
+      } else {
+        terminal.out(`demo workspace: ${workspace.dir}`)
+        for (const line of describeOverview(overview)) terminal.out(line)
+        terminal.out(`demo passphrase: ${passphraseFile}`)
+        terminal.info('Everyone in this study is invented. Try: npx amanat verify --workspace ' + workspace.dir + ' (with AMANAT_PASSPHRASE set from the file above)')
+      }
+    } finally {
+      await workspace.close()
+    }
+    terminal.info('Building the intake server and the questionnaire page (when their sources changed)')
+    await ensureIntakeBundle()
+    await ensurePageBundle()
+    if (values['no-serve'] === true) return EXIT.ok
+
+    const passphrase = readFileSync(passphraseFile, 'utf8').trim()
+    const intake = await startDemoIntake(root, workspaceDir, passphrase, port, terminal)
+    terminal.out(`intake server: ${intake.url}`)
+    terminal.out(`invite link: ${intake.inviteLink}`)
+    terminal.info('Open the invite link in a browser, answer and submit. Then, in another terminal:')
+    terminal.info(`  AMANAT_PASSPHRASE="$(cat ${passphraseFile})" npx amanat pull --workspace ${workspaceDir} --server ${intake.url}`)
+    terminal.info('Ctrl-C stops the intake server.')
+    return runUntilSignal(intake.child.process, intake.child.exited)
+  },
+}
+
+/** 130 bits from the CSPRNG, grouped for reading aloud. */
+function randomPassphrase(): string {
+  return (base32(randomBytes(17)).match(/.{1,5}/g) ?? []).join('-')
+}

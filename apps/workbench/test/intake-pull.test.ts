@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readQuestionnaireFile } from '../src/intake/questionnaire-file.ts'
+import { readCodebook } from '../src/workspace/codebook-file.ts'
+import { openWorkspace } from '../src/workspace/workspace.ts'
+import {
+  amanat,
+  amanatOk,
+  defaultSubmission,
+  initWorkspace,
+  marker,
+  PASSPHRASE,
+  postSubmission,
+  sealSubmission,
+  startTestServer,
+  tempDir,
+  tokenOf,
+  uploadAttachment,
+  workspaceKeys,
+  type TestServer,
+} from './support/intake-fixtures.ts'
+
+const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
+
+describe('amanat publish, invite and pull against the real intake server (SQLite both sides)', () => {
+  const temp = tempDir('intake-pull')
+  const ws = `${temp.dir}/ws`
+  let server: TestServer
+
+  beforeAll(async () => {
+    await initWorkspace(ws)
+    server = await startTestServer(`${temp.dir}/intake`)
+  })
+  afterAll(async () => {
+    await server.close()
+    temp.cleanup()
+  })
+
+  it('brings a sealed submission with an attachment into the workspace and deletes it on the server', async () => {
+    const published = await amanatOk(['publish', 'default', '--workspace', ws, '--server', server.url, '--credential', server.credential])
+    expect(published.stdout[0]).toBe(`published: ${questionnaire.id} ${questionnaire.version}`)
+    expect(published.stdout[1]).toBe('recipients: 2')
+
+    // The credential was given once; the workspace keeps it for every later command.
+    const invited = await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '2'])
+    expect(invited.stdout).toHaveLength(2)
+    const keys = workspaceKeys(ws)
+    for (const link of invited.stdout) {
+      expect(link).toMatch(new RegExp(`^${server.url}/#q=${questionnaire.id}&t=[0-9a-z]{26}&f=${keys.signingFingerprint}$`))
+    }
+
+    const recipients = [keys.analystRecipient, keys.backupRecipient]
+    const token = tokenOf(invited.stdout[0] ?? '')
+    const photo = new Uint8Array(Buffer.from(`synthetic image bytes ${marker()}`))
+    const attachment = await uploadAttachment(server.url, token, photo, recipients)
+    const story = `A synthetic account ${marker()}`
+    await postSubmission(server.url, token, await sealSubmission(defaultSubmission(questionnaire, story, { attachments: [attachment], answers: { ...defaultSubmission(questionnaire, story).answers, evidence: [attachment.upload] } }), recipients))
+
+    const pulled = await amanatOk(['pull', '--workspace', ws, '--server', server.url])
+    expect(pulled.stdout[0]).toBe('imported: 1 (attachments: 1)')
+    expect(pulled.stdout).toContain('flagged: 0')
+
+    const workspace = await openWorkspace(ws, PASSPHRASE)
+    try {
+      const testimonies = await workspace.store.db.selectFrom('testimonies').selectAll().execute()
+      expect(testimonies).toHaveLength(1)
+      const events = await workspace.store.events({ limit: 10_000 })
+      const imported = events.find((e) => e.kind === 'testimony.imported')?.body
+      expect(imported?.kind === 'testimony.imported' && imported.testimony.narratives[0]?.text).toBe(story)
+      const stored = events.find((e) => e.kind === 'attachment.imported')?.body
+      expect(stored?.kind === 'attachment.imported' && Buffer.from(stored.content, 'base64').equals(Buffer.from(photo))).toBe(true)
+    } finally {
+      await workspace.close()
+    }
+    expect(await server.running.store.itemsAfter(0, 100, 1 << 24)).toEqual([])
+    expect(await server.running.store.findUpload(attachment.upload)).toBeNull()
+
+    // A second pull finds nothing new and changes nothing.
+    const again = await amanatOk(['pull', '--workspace', ws, '--server', server.url])
+    expect(again.stdout[0]).toBe('imported: 0 (attachments: 0)')
+  })
+
+  it('keeps a second submission on a used invite aside for review, sealed, without flagging it', async () => {
+    const [link] = (await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'])).stdout as [string]
+    const keys = workspaceKeys(ws)
+    const recipients = [keys.analystRecipient, keys.backupRecipient]
+    await postSubmission(server.url, tokenOf(link), await sealSubmission(defaultSubmission(questionnaire, `first ${marker()}`), recipients))
+    const second = await sealSubmission(defaultSubmission(questionnaire, `second ${marker()}`), recipients)
+    await postSubmission(server.url, tokenOf(link), second)
+    const pulled = await amanatOk(['pull', '--workspace', ws, '--server', server.url])
+    expect(pulled.stdout.slice(0, 3)).toEqual(['imported: 1 (attachments: 0)', 'set aside: 1 (quarantined: 1)', 'flagged: 0'])
+    const workspace = await openWorkspace(ws, PASSPHRASE)
+    try {
+      const aside = (await workspace.store.events({ limit: 10_000 })).flatMap((e) => (e.body?.kind === 'submission.set_aside' ? [e.body] : []))
+      expect(aside).toHaveLength(1)
+      expect(aside[0]?.reason).toBe('quarantined')
+      expect(Buffer.from(aside[0]?.ciphertext ?? '', 'base64').equals(Buffer.from(second))).toBe(true)
+    } finally {
+      await workspace.close()
+    }
+  })
+
+  it('refuses a wrong credential without keeping it', async () => {
+    const { code, terminal } = await amanat(['invite', '--workspace', ws, '--server', server.url, '--count', '1', '--credential', 'amanat-intake-wrong'])
+    expect(code).toBe(1)
+    expect(terminal.stderr.at(-1)).toMatch(/^amanat: server\.credential_refused: /)
+    expect(terminal.stdout).toEqual([])
+    await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'])
+  })
+})

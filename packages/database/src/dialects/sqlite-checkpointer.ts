@@ -1,0 +1,156 @@
+import { statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+import type { SqliteConnection, SqliteTuning } from './sqlite.ts'
+
+/**
+ * Copies committed WAL frames into the main file on a second core. In WAL mode every page is
+ * ciphered three times (written to the WAL, read back, written to the database); the last two
+ * are the checkpoint, about 40% of the writer's time on a bulk import. Here a worker thread with
+ * its own connection runs `PASSIVE` checkpoints after commits, while the writer goes on writing.
+ *
+ * A passive checkpoint never blocks the writer, and the writer can only restart the WAL when
+ * every frame has been copied, so a writer that never pauses would let the WAL grow: past
+ * {@link WAL_LIMIT_BYTES} the writer checkpoints the remaining tail itself (`RESTART`), which is
+ * cheap because the worker has copied most of it. If the worker cannot start, SQLite's own
+ * automatic checkpoint on the writer's thread takes over, exactly as without this class.
+ *
+ * The worker is inline code (`eval`), so it runs the same under Node, tsx and Vitest, with no
+ * TypeScript to load; it gets the raw key through `workerData` and wipes its copies once keyed.
+ */
+export class SqliteCheckpointer {
+  readonly #connection: SqliteConnection
+  readonly #walFile: string
+  #worker: Worker | null
+  #busy = false
+  #closed = false
+
+  readonly #limit: number
+
+  constructor(
+    connection: SqliteConnection,
+    file: string,
+    rawKey: Buffer | null,
+    tuning: SqliteTuning,
+    limit = WAL_LIMIT_BYTES,
+  ) {
+    this.#connection = connection
+    this.#limit = limit
+    this.#walFile = `${file}-wal`
+    let worker: Worker | null = null
+    try {
+      worker = new Worker(WORKER_CODE, {
+        eval: true,
+        workerData: {
+          driver: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'),
+          file,
+          key: rawKey,
+          cipher: tuning.cipher,
+          pageSize: tuning.pageSize,
+        },
+      })
+    } catch {
+      worker = null
+    } finally {
+      // workerData was copied into the worker; this copy is no longer needed.
+      rawKey?.fill(0)
+    }
+    this.#worker = worker
+    if (worker === null) return
+    connection.pragma('wal_autocheckpoint = 0')
+    worker.on('message', (message: { readonly failed?: boolean }) => {
+      this.#busy = false
+      if (message.failed === true) this.#fallBack()
+    })
+    worker.on('error', () => this.#fallBack())
+    // Never keep the process alive for the checkpointer alone.
+    worker.unref()
+  }
+
+  /** Call after each commit: starts a background checkpoint, or bounds the WAL if it ran ahead. */
+  afterCommit(): void {
+    if (this.#worker === null || this.#closed) return
+    if (walSize(this.#walFile) > this.#limit) {
+      try {
+        this.#connection.pragma('wal_checkpoint(RESTART)')
+      } catch {
+        // Busy past the timeout: the commit already succeeded; the next one tries again.
+      }
+      return
+    }
+    if (this.#busy) return
+    this.#busy = true
+    this.#worker.postMessage('checkpoint')
+  }
+
+  /** Stops the worker and closes its connection, so the writer's close can checkpoint and remove the WAL. */
+  async close(): Promise<void> {
+    this.#closed = true
+    const worker = this.#worker
+    this.#worker = null
+    if (worker === null) return
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    // Held again while closing: an unreferenced worker would let the process end (exit 13,
+    // unsettled top-level await) before the store is closed.
+    worker.ref()
+    worker.postMessage('close')
+    await exited
+  }
+
+  #fallBack(): void {
+    const worker = this.#worker
+    this.#worker = null
+    if (worker !== null) void worker.terminate()
+    if (!this.#closed) this.#connection.pragma('wal_autocheckpoint = 1000')
+  }
+}
+
+/** Beyond this the writer copies the WAL's tail itself and restarts it (default). */
+export const WAL_LIMIT_BYTES = 256 * 1024 * 1024
+
+function walSize(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads')
+const Database = require(workerData.driver)
+let db = null
+try {
+  db = new Database(workerData.file, { fileMustExist: true })
+  if (workerData.key !== null) {
+    db.pragma("cipher = '" + workerData.cipher + "'")
+    if (workerData.cipher === 'sqlcipher') {
+      db.pragma('legacy = 4')
+      db.pragma('legacy_page_size = ' + String(workerData.pageSize))
+    }
+    const key = Buffer.from(workerData.key)
+    try { db.key(key) } finally { key.fill(0); workerData.key.fill(0) }
+  }
+  db.pragma('busy_timeout = 10000')
+  db.prepare('select count(*) from sqlite_schema').get()
+} catch {
+  db = null
+}
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    if (db !== null) db.close()
+    parentPort.close()
+    return
+  }
+  if (db === null) {
+    parentPort.postMessage({ failed: true })
+    return
+  }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+    parentPort.postMessage({ failed: false })
+  } catch {
+    parentPort.postMessage({ failed: true })
+  }
+})
+`

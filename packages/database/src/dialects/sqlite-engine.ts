@@ -1,0 +1,161 @@
+import { integrityError } from '@amanat/domain'
+import type { Statement } from 'better-sqlite3-multiple-ciphers'
+import type { Kysely } from 'kysely'
+import { LOG_CHUNK, shredStatements, type StoreEngine } from '../engine.ts'
+import type { Entropy } from '../entropy.ts'
+import { decodeBody, EventComposer, type EventDraft } from '../events/event-log.ts'
+import { GENESIS_HASH } from '../events/hash-chain.ts'
+import type { AppendedEvent, ChainHead } from '../events/stored-event.ts'
+import type { KeySession, SubjectKeyring } from '../events/subject-keyring.ts'
+import { projectEvent } from '../projections/project-event.ts'
+import { PROJECTION_TABLES, type Database } from '../schema/database.ts'
+import type { EventTable } from '../schema/event.table.ts'
+import { sqliteKysely, translateSqliteError, type SqliteConnection } from './sqlite.ts'
+import type { SqliteCheckpointer } from './sqlite-checkpointer.ts'
+import { SqliteWriter } from './sqlite-writer.ts'
+
+interface LogStatements {
+  readonly head: Statement<[], { seq: number; hash: Buffer }>
+  readonly key: Statement<[string], { wrapped_key: Buffer; respondent_no: number }>
+  readonly chunk: Statement<[number, number], EventTable>
+}
+
+/**
+ * The SQLite engine. Every write runs synchronously inside one `BEGIN IMMEDIATE` transaction on
+ * the single connection: nothing can interleave with it, and there is no await between BEGIN and
+ * COMMIT, so Kysely's reads on the same connection never see half a batch.
+ */
+export class SqliteEngine implements StoreEngine {
+  readonly dialect = 'sqlite'
+  readonly db: Kysely<Database>
+  readonly #connection: SqliteConnection
+  readonly #writer: SqliteWriter
+  // Prepared on first use: the tables exist only once migrations have run.
+  #statements: LogStatements | undefined
+
+  #checkpointer: SqliteCheckpointer | null = null
+
+  constructor(connection: SqliteConnection) {
+    this.#connection = connection
+    this.db = sqliteKysely(connection)
+    this.#writer = new SqliteWriter(connection)
+  }
+
+  /** Hands checkpoints to a second thread from now on (see {@link SqliteCheckpointer}). */
+  checkpointInBackground(checkpointer: SqliteCheckpointer): void {
+    this.#checkpointer = checkpointer
+  }
+
+  get #prepared(): LogStatements {
+    this.#statements ??= {
+      head: this.#connection.prepare('select "seq", "hash" from "events" order by "seq" desc limit 1'),
+      key: this.#connection.prepare(
+        'select "wrapped_key", "respondent_no" from "subject_keys" where "subject" = ?',
+      ),
+      chunk: this.#connection.prepare('select * from "events" where "seq" > ? order by "seq" limit ?'),
+    }
+    return this.#statements
+  }
+
+  writeEvents(
+    drafts: readonly EventDraft[],
+    keyring: SubjectKeyring,
+    entropy: Entropy,
+  ): Promise<AppendedEvent[]> {
+    const session = this.#session(keyring)
+    const appended = this.#inTransaction(() => {
+      const head = this.#prepared.head.get()
+      const start: ChainHead =
+        head === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: head.seq, hash: head.hash }
+      const composer = new EventComposer(start, session, entropy)
+      const out: AppendedEvent[] = []
+      for (const draft of drafts) {
+        const { appended, ops } = composer.compose(draft)
+        for (const op of ops) this.#writer.apply(op)
+        out.push(appended)
+      }
+      return out
+    })
+    session.commit()
+    this.#checkpointer?.afterCommit()
+    return Promise.resolve(appended)
+  }
+
+  rebuildProjections(keyring: SubjectKeyring): Promise<void> {
+    const session = this.#session(keyring)
+    this.#inTransaction(() => {
+      for (const table of PROJECTION_TABLES) this.#connection.prepare(`delete from "${table}"`).run()
+      let after = 0
+      for (;;) {
+        const rows = this.#prepared.chunk.all(after, LOG_CHUNK)
+        if (rows.length === 0) break
+        for (const row of rows) {
+          const decoded = decodeBody(row, session)
+          if (decoded !== null) {
+            const context = { recordedAt: row.recorded_at, respondentNo: decoded.respondentNo, seq: row.seq }
+            for (const op of projectEvent(decoded.body, context)) this.#writer.apply(op)
+          }
+          after = row.seq
+        }
+      }
+    })
+    session.commit()
+    this.#checkpointer?.afterCommit()
+    return Promise.resolve()
+  }
+
+  shredSubject(subject: string): Promise<boolean> {
+    const existed = this.#inTransaction(() => {
+      const stored = this.#prepared.key.get(subject)
+      if (stored === undefined) return false
+      for (const text of shredStatements('?')) this.#connection.prepare(text).run(stored.respondent_no)
+      this.#connection.prepare('delete from "subject_keys" where "subject" = ?').run(subject)
+      return true
+    })
+    // Copy the overwritten pages into the main file and empty the WAL, so no older frame still
+    // holds the wrapped key (secure_delete has already zeroed it in the new page images).
+    this.#connection.pragma('wal_checkpoint(TRUNCATE)')
+    return Promise.resolve(existed)
+  }
+
+  tableNames(): Promise<string[]> {
+    const rows = this.#connection.prepare("select name from sqlite_schema where type = 'table'").all() as {
+      name: string
+    }[]
+    return Promise.resolve(rows.map((row) => row.name))
+  }
+
+  checkIntegrity(): Promise<void> {
+    try {
+      const rows = this.#connection.pragma('integrity_check') as { integrity_check: string }[]
+      if (rows.length !== 1 || rows[0]?.integrity_check !== 'ok') {
+        throw integrityError('workspace.corrupt', "The workspace file failed SQLite's integrity check.", {
+          problems: rows.length,
+        })
+      }
+      return Promise.resolve()
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error))
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#checkpointer?.close()
+    await this.db.destroy()
+  }
+
+  #session(keyring: SubjectKeyring): KeySession {
+    return keyring.session((subject) => {
+      const row = this.#prepared.key.get(subject)
+      return row === undefined ? null : { wrappedKey: row.wrapped_key, respondentNo: row.respondent_no }
+    })
+  }
+
+  #inTransaction<T>(work: () => T): T {
+    try {
+      return this.#connection.transaction(work).immediate()
+    } catch (error) {
+      throw translateSqliteError(error)
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { ColumnDataType } from 'kysely'
+
+/**
+ * What the dialects spell differently. Migrations take these instead of naming types
+ * themselves. On SQLite `seq` and `respondent_no` must be exactly `integer` to become the rowid
+ * of their tables (appends then go to the end of the B-tree); on PostgreSQL they are `bigint`,
+ * read back as numbers (dialects/postgres.ts). `clustered` tables are SQLite `WITHOUT ROWID`
+ * tables: small rows stored in primary-key order, one B-tree instead of a table plus its key index.
+ */
+export interface ColumnTypes {
+  readonly seq: ColumnDataType
+  readonly bytes: ColumnDataType
+  readonly clustered: boolean
+}
+
+/** SQLite's spellings. */
+export const SQLITE_TYPES: ColumnTypes = { seq: 'integer', bytes: 'blob', clustered: true }
+/** PostgreSQL's spellings. */
+export const POSTGRES_TYPES: ColumnTypes = { seq: 'bigint', bytes: 'bytea', clustered: false }

@@ -1,0 +1,127 @@
+import { AmanatError, type TestimonyId, type WorkspaceEventBody } from '@amanat/domain'
+import { identifierLinkRows, identifierToRow } from './identifier.projection.ts'
+import { incidentToRow } from './incident.projection.ts'
+import { relativeToRow } from './relative.projection.ts'
+import { respondentToRow } from './respondent.projection.ts'
+import { deleteWhere, upsert, type RowOp } from './row-op.ts'
+import { testimonyToRow } from './testimony.projection.ts'
+
+/** What a projection may know about the event besides its body. */
+export interface ProjectionContext {
+  /** When the event was recorded, as stored (`toISOString()` form). */
+  readonly recordedAt: string
+  /** The number of the event's subject (`respondent_no`), or null for an event without one. */
+  readonly respondentNo: number | null
+  /** The event's own seq. When it equals `respondentNo` this is the first event about the respondent. */
+  readonly seq: number
+}
+
+/**
+ * The table changes one event makes, in the order they must apply. Pure: the same body gives the
+ * same operations on every dialect, on first append and on replay, which is what makes
+ * `replayProjections()` equal to the incrementally maintained tables.
+ *
+ * Rows of a respondent are identified by (respondent_no, id): recording an id again for the same
+ * respondent replaces the earlier row. Removals carry only an id, so they look in every
+ * respondent's rows (a scan of the table's key index; they are rare, interactive events).
+ * Removing something that is not there changes nothing. Kinds that no table shows yet (intake
+ * bookkeeping, attachments) project to nothing: they stay readable in the log.
+ */
+export function projectEvent(body: WorkspaceEventBody, context: ProjectionContext): RowOp[] {
+  switch (body.kind) {
+    case 'workspace.created':
+      return [upsert('workspace', { id: 1, name: body.name, created_at: context.recordedAt })]
+    case 'analyst.added':
+      return [upsert('analysts', { id: body.analyst.id, label: body.analyst.label })]
+    case 'codebook.adopted': {
+      const book = body.codebook
+      const ref = `${book.id}@${book.version}`
+      return [upsert('codebooks', { ref, id: book.id, version: book.version, json: JSON.stringify(book) })]
+    }
+    case 'respondent.recorded':
+      return [upsert('respondents', respondentToRow(subjectNo(context), body.respondent))]
+    case 'testimony.recorded':
+      return [upsert('testimonies', testimonyToRow(subjectNo(context), body.testimony))]
+    case 'testimony.imported':
+      return projectImport(subjectNo(context), body, context.respondentNo !== context.seq)
+    case 'incident.recorded':
+      return [upsert('incidents', incidentToRow(subjectNo(context), body.incident))]
+    case 'incident.removed':
+      return [
+        deleteWhere('identifier_incidents', { incident_id: body.incidentId }),
+        deleteWhere('incidents', { id: body.incidentId }),
+      ]
+    case 'relative.recorded':
+      return [upsert('relatives', relativeToRow(subjectNo(context), body.relative, null))]
+    case 'relative.removed':
+      return [deleteWhere('relatives', { id: body.relativeId })]
+    case 'identifier.recorded': {
+      const no = subjectNo(context)
+      const identifier = body.identifier
+      return [
+        upsert('identifiers', identifierToRow(no, identifier, null)),
+        deleteWhere('identifier_incidents', { respondent_no: no, identifier_id: identifier.id }),
+        ...identifierLinkRows(no, identifier, null).map((row) => upsert('identifier_incidents', row)),
+      ]
+    }
+    case 'identifier.removed':
+      return [
+        deleteWhere('identifier_incidents', { identifier_id: body.identifierId }),
+        deleteWhere('identifiers', { id: body.identifierId }),
+      ]
+    case 'attachment.imported':
+    case 'questionnaire.published':
+    case 'recipients.changed':
+    case 'invites.issued':
+    case 'invites.revoked':
+    case 'intake.pulled':
+    case 'submission.set_aside':
+      return []
+  }
+}
+
+function subjectNo(context: ProjectionContext): number {
+  if (context.respondentNo === null) {
+    throw new AmanatError(
+      'internal',
+      'workspace.subject_missing',
+      'An event about a respondent was projected without its number.',
+    )
+  }
+  return context.respondentNo
+}
+
+type ImportBody = Extract<WorkspaceEventBody, { kind: 'testimony.imported' }>
+
+/**
+ * A whole account replaces whatever an earlier import of the same testimony wrote: its incidents,
+ * and the relatives, identifiers and links that came with it (`source_testimony_id`). Rows an
+ * analyst recorded separately stay, unless the import names the same id, which then wins.
+ *
+ * When the respondent is new (`known` false: this event numbered them) no row of theirs can exist
+ * yet, so the deletes are left out: the bulk path of a study import writes and never probes.
+ */
+function projectImport(no: number, body: ImportBody, known: boolean): RowOp[] {
+  const testimonyId: TestimonyId = body.testimony.id
+  const ops: RowOp[] = [upsert('respondents', respondentToRow(no, body.respondent))]
+  if (known) {
+    ops.push(
+      deleteWhere('incidents', { respondent_no: no, testimony_id: testimonyId }),
+      deleteWhere('relatives', { respondent_no: no, source_testimony_id: testimonyId }),
+      deleteWhere('identifiers', { respondent_no: no, source_testimony_id: testimonyId }),
+      deleteWhere('identifier_incidents', { respondent_no: no, source_testimony_id: testimonyId }),
+    )
+  }
+  ops.push(upsert('testimonies', testimonyToRow(no, body.testimony)))
+  for (const incident of body.incidents) ops.push(upsert('incidents', incidentToRow(no, incident)))
+  for (const relative of body.relatives)
+    ops.push(upsert('relatives', relativeToRow(no, relative, testimonyId)))
+  for (const identifier of body.identifiers) {
+    ops.push(upsert('identifiers', identifierToRow(no, identifier, testimonyId)))
+    if (known)
+      ops.push(deleteWhere('identifier_incidents', { respondent_no: no, identifier_id: identifier.id }))
+    for (const link of identifierLinkRows(no, identifier, testimonyId))
+      ops.push(upsert('identifier_incidents', link))
+  }
+  return ops
+}

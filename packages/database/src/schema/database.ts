@@ -1,0 +1,170 @@
+import type { EventTable, SubjectKeyTable } from './event.table.ts'
+import type { IdentifierIncidentTable, IdentifierTable } from './identifier.table.ts'
+import type { IncidentTable } from './incident.table.ts'
+import type { RelativeTable } from './relative.table.ts'
+import type { RespondentTable } from './respondent.table.ts'
+import type { TestimonyTable } from './testimony.table.ts'
+import type { AnalystTable, CodebookTable, WorkspaceTable } from './workspace.table.ts'
+
+/**
+ * The workspace schema as Kysely sees it (`store.db` is a `Kysely<Database>`). The same tables
+ * exist in both dialects with the same column names and value types, so a query written once
+ * runs on both and returns equal rows.
+ */
+export interface Database {
+  events: EventTable
+  subject_keys: SubjectKeyTable
+  workspace: WorkspaceTable
+  analysts: AnalystTable
+  codebooks: CodebookTable
+  respondents: RespondentTable
+  testimonies: TestimonyTable
+  incidents: IncidentTable
+  relatives: RelativeTable
+  identifiers: IdentifierTable
+  identifier_incidents: IdentifierIncidentTable
+}
+
+/** The name of any workspace table. */
+export type TableName = keyof Database
+
+/** The tables rebuilt from the log by `replayProjections()`. */
+export const PROJECTION_TABLES = [
+  'workspace',
+  'analysts',
+  'codebooks',
+  'respondents',
+  'testimonies',
+  'incidents',
+  'relatives',
+  'identifiers',
+  'identifier_incidents',
+] as const satisfies readonly TableName[]
+/** The name of a table derived from the log. */
+export type ProjectionTable = (typeof PROJECTION_TABLES)[number]
+
+/** Every table of the workspace, in the order `counts()` reports them. */
+export const TABLE_NAMES = [
+  'events',
+  'subject_keys',
+  ...PROJECTION_TABLES,
+] as const satisfies readonly TableName[]
+
+/** A value as both drivers bind and return it. */
+export type SqlValue = string | number | null | Buffer
+
+/**
+ * What the write path needs to know about a table to compile its statements once: every column
+ * in a fixed order (statement parameters follow it) and the primary key an upsert conflicts on.
+ */
+export interface TableSpec<T extends TableName> {
+  readonly columns: readonly (keyof Database[T] & string)[]
+  readonly key: readonly (keyof Database[T] & string)[]
+}
+
+type Specs = { readonly [T in TableName]: TableSpec<T> }
+
+/** Column lists per table. A test checks them against the migrated schema of both dialects. */
+export const TABLE_SPECS: Specs = {
+  events: {
+    columns: ['seq', 'id', 'kind', 'author', 'recorded_at', 'subject', 'prev_hash', 'hash', 'body'],
+    key: ['seq'],
+  },
+  subject_keys: { columns: ['subject', 'respondent_no', 'wrapped_key'], key: ['subject'] },
+  workspace: { columns: ['id', 'name', 'created_at'], key: ['id'] },
+  analysts: { columns: ['id', 'label'], key: ['id'] },
+  codebooks: { columns: ['ref', 'id', 'version', 'json'], key: ['ref'] },
+  respondents: {
+    columns: [
+      'respondent_no',
+      'id',
+      'key',
+      'collection_mode',
+      'residence_country',
+      'ethnicity',
+      'status',
+      'gender',
+      'age_band',
+      'occupation',
+      'activist',
+      'impacts',
+      'disclosure',
+      'consent_uses',
+      'consent_withdrawn',
+      'consent_form',
+      'consent_recorded_on',
+      'pseudonym',
+    ],
+    key: ['respondent_no'],
+  },
+  testimonies: {
+    columns: [
+      'respondent_no',
+      'id',
+      'respondent_id',
+      'source_mode',
+      'questionnaire_id',
+      'questionnaire_version',
+      'interviewer',
+      'interview_date',
+      'interview_country',
+      'interview_locality',
+      'consent_given_orally',
+      'received_on',
+      'answers',
+      'narratives',
+      'translation',
+      'attachments',
+    ],
+    key: ['respondent_no', 'id'],
+  },
+  incidents: {
+    columns: [
+      'respondent_no',
+      'id',
+      'testimony_id',
+      'respondent_id',
+      'type',
+      'channel',
+      'perpetrator',
+      'target',
+      'relative_id',
+      'received_country',
+      'received_locality',
+      'origin_country',
+      'origin_locality',
+      'date_precision',
+      'date_value',
+      'year',
+      'confidence',
+      'note',
+      'codebook',
+    ],
+    key: ['respondent_no', 'id'],
+  },
+  relatives: {
+    columns: [
+      'respondent_no',
+      'id',
+      'respondent_id',
+      'source_testimony_id',
+      'relation',
+      'status',
+      'since_precision',
+      'since_value',
+      'last_contact_precision',
+      'last_contact_value',
+      'note',
+      'codebook',
+    ],
+    key: ['respondent_no', 'id'],
+  },
+  identifiers: {
+    columns: ['respondent_no', 'id', 'respondent_id', 'source_testimony_id', 'kind', 'value', 'normalised'],
+    key: ['respondent_no', 'id'],
+  },
+  identifier_incidents: {
+    columns: ['respondent_no', 'identifier_id', 'incident_id', 'source_testimony_id'],
+    key: ['respondent_no', 'identifier_id', 'incident_id'],
+  },
+}
