@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -375,6 +376,34 @@ describe('intake app, static page', () => {
       }
       expect((await h.app.request('/', { method: 'HEAD' })).status).toBe(200)
       expect((await h.app.request('/', { method: 'POST' })).status).toBe(404)
+    } finally {
+      await h.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('intake app, compressed page', () => {
+  it('sends the page gzip-compressed to a browser that accepts it, and plain to one that does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amanat-intake-gzip-'))
+    const script = `const answers = new Map();\n${'function f() { return answers.size }\n'.repeat(200)}`
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>t</title>')
+    writeFileSync(join(dir, 'app.js'), script)
+    writeFileSync(join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+    const h = await openHarness({ staticFiles: loadStaticFiles(dir) })
+    try {
+      const zipped = await h.app.request('/app.js', { headers: { 'Accept-Encoding': 'br, gzip' } })
+      expect(zipped.headers.get('content-encoding')).toBe('gzip')
+      expect(zipped.headers.get('vary')).toBe('Accept-Encoding')
+      const bytes = Buffer.from(await zipped.arrayBuffer())
+      expect(bytes.length).toBeLessThan(Buffer.byteLength(script) / 4)
+      expect(gunzipSync(bytes).toString('utf8')).toBe(script)
+      expectSecurityHeaders(zipped)
+      const plain = await h.app.request('/app.js')
+      expect(plain.headers.get('content-encoding')).toBeNull()
+      expect(await plain.text()).toBe(script)
+      const image = await h.app.request('/logo.png', { headers: { 'Accept-Encoding': 'gzip' } })
+      expect(image.headers.get('content-encoding')).toBeNull()
     } finally {
       await h.close()
       rmSync(dir, { recursive: true, force: true })

@@ -1,4 +1,10 @@
-import { AmanatError, Questionnaire, type QuestionnaireId } from '@amanat/domain'
+import {
+  AmanatError,
+  QUESTIONNAIRE_SIGNATURE_CONTEXT,
+  Questionnaire,
+  SIGNED_QUESTIONNAIRE_FORMAT,
+  type QuestionnaireId,
+} from '@amanat/domain'
 import { assertX25519Recipients, fingerprintOf, isSigningPublicKey, verifyDocument } from '@amanat/crypto'
 
 /**
@@ -9,14 +15,7 @@ import { assertX25519Recipients, fingerprintOf, isSigningPublicKey, verifyDocume
  * in the typed code), and seals only to the recipients that signature covers.
  */
 
-/** The format marker of the signed document. */
-export const SIGNED_QUESTIONNAIRE_FORMAT = 'amanat-questionnaire-signed/1'
-
-/**
- * The signature context (see @amanat/crypto `documentMessage`): the organisation key signs
- * `amanat/questionnaire/v1`, a line feed, then the canonical JSON of `document`.
- */
-export const QUESTIONNAIRE_SIGNATURE_CONTEXT = 'amanat/questionnaire/v1'
+export { QUESTIONNAIRE_SIGNATURE_CONTEXT, SIGNED_QUESTIONNAIRE_FORMAT }
 
 /** A questionnaire whose signature, fingerprint and recipients were checked. */
 export interface VerifiedQuestionnaire {

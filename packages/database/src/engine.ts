@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Entropy } from './entropy.ts'
 import type { EventDraft } from './events/event-log.ts'
 import type { AppendedEvent } from './events/stored-event.ts'
-import type { SubjectKeyring } from './events/subject-keyring.ts'
+import type { StoredSubjectKey, SubjectKeyring } from './events/subject-keyring.ts'
 import type { Database } from './schema/database.ts'
 
 /**
@@ -30,6 +30,9 @@ export interface StoreEngine {
 
   /** Destroys a subject's data key and their projected rows, in one transaction. True if a key existed. */
   shredSubject(subject: string): Promise<boolean>
+
+  /** The stored key rows of `subjects` that have one. */
+  storedKeys(subjects: readonly string[]): Promise<Map<string, StoredSubjectKey>>
 
   /** The names of the tables in the store (its schema only, on PostgreSQL). */
   tableNames(): Promise<string[]>

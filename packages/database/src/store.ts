@@ -17,7 +17,7 @@ import type { StoreEngine } from './engine.ts'
 import { systemEntropy, type Entropy } from './entropy.ts'
 import { decodeEvent, type EventDraft } from './events/event-log.ts'
 import type { AppendedEvent, StoredEvent } from './events/stored-event.ts'
-import { SubjectKeyring, type StoredSubjectKey } from './events/subject-keyring.ts'
+import { SubjectKeyring } from './events/subject-keyring.ts'
 import { verifyChain, type VerifyOptions, type VerifyReport } from './events/verify-chain.ts'
 import { migrateToLatest } from './migrate.ts'
 import { POSTGRES_TYPES, SQLITE_TYPES } from './migrations/column-types.ts'
@@ -90,6 +90,13 @@ export interface WorkspaceStore {
    * `head`, check it later with {@link WorkspaceStore.hasHead}.
    */
   verify(options?: VerifyOptions): Promise<VerifyReport>
+
+  /**
+   * The workspace's number for a respondent (`respondent_no`, the key every table of theirs
+   * starts with), or null when no event about them is stored or they were shredded. The way to
+   * go from a respondent id to their rows without scanning.
+   */
+  respondentNo(respondentId: string): Promise<number | null>
 
   /** True when some event in the log has this hash (hex): a checkpoint kept elsewhere is still in the chain. */
   hasHead(hash: string): Promise<boolean>
@@ -253,16 +260,7 @@ class Store implements WorkspaceStore {
       .limit(limit)
       .execute()
     const subjects = [...new Set(rows.flatMap((row) => (row.subject === null ? [] : [row.subject])))]
-    const stored = new Map<string, StoredSubjectKey>()
-    if (subjects.length > 0) {
-      const keys = await this.db
-        .selectFrom('subject_keys')
-        .select(['subject', 'wrapped_key', 'respondent_no'])
-        .where('subject', 'in', subjects)
-        .execute()
-      for (const key of keys)
-        stored.set(key.subject, { wrappedKey: key.wrapped_key, respondentNo: key.respondent_no })
-    }
+    const stored = await this.#engine.storedKeys(subjects)
     const session = this.#keyring.session((subject) => stored.get(subject) ?? null)
     const events = rows.map((row) => decodeEvent(row, session))
     session.commit()
@@ -272,6 +270,12 @@ class Store implements WorkspaceStore {
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     this.#open()
     return verifyChain(this.db, options)
+  }
+
+  async respondentNo(respondentId: string): Promise<number | null> {
+    this.#open()
+    const stored = await this.#engine.storedKeys([respondentId])
+    return stored.get(respondentId)?.respondentNo ?? null
   }
 
   async hasHead(hash: string): Promise<boolean> {

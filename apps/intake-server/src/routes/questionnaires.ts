@@ -1,4 +1,4 @@
-import { IsoDay, QuestionnaireId } from '@amanat/domain'
+import { IsoDay, QuestionnaireId, SIGNED_QUESTIONNAIRE_FORMAT } from '@amanat/domain'
 import type { Hono } from 'hono'
 import { z } from 'zod'
 import { withBody } from '../http/body.ts'
@@ -23,7 +23,7 @@ const PublishedQuestionnaire = (maxRecipients: number) =>
   z
     .object({
       document: z.looseObject({
-        format: z.literal('amanat-questionnaire-signed/1'),
+        format: z.literal(SIGNED_QUESTIONNAIRE_FORMAT),
         questionnaire: z.looseObject({ id: QuestionnaireId }),
         recipients: z
           .array(z.string().regex(AGE_RECIPIENT))

@@ -8,7 +8,11 @@ export function staticRoutes(app: Hono, files: StaticFiles | null): void {
     const file = files?.get(c.req.path)
     if (file === undefined) throw problems.notFound()
     c.header('Content-Type', file.type)
+    // The header is read to choose an encoding and never kept (T08).
+    const gzip = file.gzip !== null && /\bgzip\b/.test(c.req.header('Accept-Encoding') ?? '') ? file.gzip : null
+    if (file.gzip !== null) c.header('Vary', 'Accept-Encoding')
+    if (gzip !== null) c.header('Content-Encoding', 'gzip')
     if (c.req.method === 'HEAD') return c.body(null, 200)
-    return c.body(file.body as Uint8Array<ArrayBuffer>, 200)
+    return c.body((gzip ?? file.body) as Uint8Array<ArrayBuffer>, 200)
   })
 }

@@ -1,14 +1,12 @@
 import { signDocument } from '@amanat/crypto/open'
-import { AmanatError, type Questionnaire } from '@amanat/domain'
+import { AmanatError, QUESTIONNAIRE_SIGNATURE_CONTEXT, SIGNED_QUESTIONNAIRE_FORMAT, type Questionnaire } from '@amanat/domain'
 import type { WorkspaceConfig } from '../workspace/workspace-config.ts'
 import { utcToday } from './days.ts'
 import type { IntakeSession } from './intake-session.ts'
 import { otherRecipients } from './intake-log.ts'
 import type { IntakeServerClient } from './server-client.ts'
 
-/** The format marker and signature context of a signed questionnaire (docs/intake-protocol.md §1). */
-export const SIGNED_QUESTIONNAIRE_FORMAT = 'amanat-questionnaire-signed/1'
-export const QUESTIONNAIRE_SIGNATURE_CONTEXT = 'amanat/questionnaire/v1'
+export { QUESTIONNAIRE_SIGNATURE_CONTEXT, SIGNED_QUESTIONNAIRE_FORMAT }
 
 /**
  * The recipient set submissions are sealed to: this workspace's analyst first, the other

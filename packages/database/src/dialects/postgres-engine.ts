@@ -108,6 +108,19 @@ export class PostgresEngine implements StoreEngine {
     })
   }
 
+  async storedKeys(subjects: readonly string[]): Promise<Map<string, StoredSubjectKey>> {
+    const found = new Map<string, StoredSubjectKey>()
+    if (subjects.length === 0) return found
+    const rows = await this.db
+      .selectFrom('subject_keys')
+      .select(['subject', 'wrapped_key', 'respondent_no'])
+      .where('subject', '=', sql<string>`any(${[...subjects]})`)
+      .execute()
+    for (const row of rows)
+      found.set(row.subject, { wrappedKey: row.wrapped_key, respondentNo: row.respondent_no })
+    return found
+  }
+
   async tableNames(): Promise<string[]> {
     // Only this schema: a catalog-wide listing can fail while another schema is being dropped.
     const rows = await sql<{

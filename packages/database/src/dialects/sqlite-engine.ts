@@ -6,17 +6,17 @@ import type { Entropy } from '../entropy.ts'
 import { decodeBody, EventComposer, type EventDraft } from '../events/event-log.ts'
 import { GENESIS_HASH } from '../events/hash-chain.ts'
 import type { AppendedEvent, ChainHead } from '../events/stored-event.ts'
-import type { KeySession, SubjectKeyring } from '../events/subject-keyring.ts'
+import type { KeySession, StoredSubjectKey, SubjectKeyring } from '../events/subject-keyring.ts'
 import { projectEvent } from '../projections/project-event.ts'
 import { PROJECTION_TABLES, type Database } from '../schema/database.ts'
 import type { EventTable } from '../schema/event.table.ts'
 import { sqliteKysely, translateSqliteError, type SqliteConnection } from './sqlite.ts'
 import type { SqliteCheckpointer } from './sqlite-checkpointer.ts'
+import { SqliteSubjectDirectory } from './sqlite-subject-directory.ts'
 import { SqliteWriter } from './sqlite-writer.ts'
 
 interface LogStatements {
   readonly head: Statement<[], { seq: number; hash: Buffer }>
-  readonly key: Statement<[string], { wrapped_key: Buffer; respondent_no: number }>
   readonly chunk: Statement<[number, number], EventTable>
 }
 
@@ -33,12 +33,14 @@ export class SqliteEngine implements StoreEngine {
   // Prepared on first use: the tables exist only once migrations have run.
   #statements: LogStatements | undefined
 
+  readonly #directory: SqliteSubjectDirectory
   #checkpointer: SqliteCheckpointer | null = null
 
   constructor(connection: SqliteConnection) {
     this.#connection = connection
     this.db = sqliteKysely(connection)
     this.#writer = new SqliteWriter(connection)
+    this.#directory = new SqliteSubjectDirectory(connection)
   }
 
   /** Hands checkpoints to a second thread from now on (see {@link SqliteCheckpointer}). */
@@ -49,9 +51,6 @@ export class SqliteEngine implements StoreEngine {
   get #prepared(): LogStatements {
     this.#statements ??= {
       head: this.#connection.prepare('select "seq", "hash" from "events" order by "seq" desc limit 1'),
-      key: this.#connection.prepare(
-        'select "wrapped_key", "respondent_no" from "subject_keys" where "subject" = ?',
-      ),
       chunk: this.#connection.prepare('select * from "events" where "seq" > ? order by "seq" limit ?'),
     }
     return this.#statements
@@ -63,6 +62,7 @@ export class SqliteEngine implements StoreEngine {
     entropy: Entropy,
   ): Promise<AppendedEvent[]> {
     const session = this.#session(keyring)
+    const created: [string, number][] = []
     const appended = this.#inTransaction(() => {
       const head = this.#prepared.head.get()
       const start: ChainHead =
@@ -71,11 +71,16 @@ export class SqliteEngine implements StoreEngine {
       const out: AppendedEvent[] = []
       for (const draft of drafts) {
         const { appended, ops } = composer.compose(draft)
-        for (const op of ops) this.#writer.apply(op)
+        for (const op of ops) {
+          this.#writer.apply(op)
+          if (op.table === 'subject_keys' && op.kind === 'insert')
+            created.push([op.row.subject, op.row.respondent_no])
+        }
         out.push(appended)
       }
       return out
     })
+    this.#directory.added(created)
     session.commit()
     this.#checkpointer?.afterCommit()
     return Promise.resolve(appended)
@@ -106,16 +111,30 @@ export class SqliteEngine implements StoreEngine {
 
   shredSubject(subject: string): Promise<boolean> {
     const existed = this.#inTransaction(() => {
-      const stored = this.#prepared.key.get(subject)
-      if (stored === undefined) return false
-      for (const text of shredStatements('?')) this.#connection.prepare(text).run(stored.respondent_no)
-      this.#connection.prepare('delete from "subject_keys" where "subject" = ?').run(subject)
+      const no = this.#directory.numberOf(subject)
+      if (no === null) return false
+      for (const text of shredStatements('?')) this.#connection.prepare(text).run(no)
+      this.#connection.prepare('delete from "subject_keys" where "respondent_no" = ?').run(no)
       return true
     })
+    this.#directory.removed(subject)
     // Copy the overwritten pages into the main file and empty the WAL, so no older frame still
     // holds the wrapped key (secure_delete has already zeroed it in the new page images).
     this.#connection.pragma('wal_checkpoint(TRUNCATE)')
     return Promise.resolve(existed)
+  }
+
+  storedKeys(subjects: readonly string[]): Promise<Map<string, StoredSubjectKey>> {
+    const found = new Map<string, StoredSubjectKey>()
+    try {
+      for (const subject of subjects) {
+        const stored = this.#directory.find(subject)
+        if (stored !== null) found.set(subject, stored)
+      }
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error))
+    }
+    return Promise.resolve(found)
   }
 
   tableNames(): Promise<string[]> {
@@ -145,10 +164,7 @@ export class SqliteEngine implements StoreEngine {
   }
 
   #session(keyring: SubjectKeyring): KeySession {
-    return keyring.session((subject) => {
-      const row = this.#prepared.key.get(subject)
-      return row === undefined ? null : { wrappedKey: row.wrapped_key, respondentNo: row.respondent_no }
-    })
+    return keyring.session((subject) => this.#directory.find(subject))
   }
 
   #inTransaction<T>(work: () => T): T {

@@ -6,11 +6,11 @@ import type { ColumnTypes } from './column-types.ts'
  * released: later changes are new migrations, never edits here (T19: upgrades are tested against
  * workspaces written by earlier versions).
  *
- * Layout for bulk imports of random ids: the only index with a random id first is
- * `subject_keys`' key (one entry per new respondent). Everything else a respondent owns is keyed
- * by (respondent_no, id), so a new respondent's rows land at the end of each B-tree instead of on
- * a random page of it (a random page per row per commit made a million-respondent load write
- * tens of gigabytes). `events` has only its seq.
+ * Layout for bulk imports of random ids: no SQLite index starts with a random id. Everything a
+ * respondent owns is keyed by (respondent_no, id), so a new respondent's rows land at the end of
+ * each B-tree instead of on a random page of it (a random page per row per commit made a
+ * million-respondent load write tens of gigabytes), and `subject_keys` is keyed by the number on
+ * SQLite (the subject is found in memory) and by subject on PostgreSQL. `events` has only its seq.
  *
  * No foreign keys between projection tables: they are derived from the log, the log may mention a
  * testimony before or without its respondent, and replay must never fail on order.
@@ -36,8 +36,10 @@ export function initialMigration(types: ColumnTypes): Migration {
 
       await db.schema
         .createTable('subject_keys')
-        .addColumn('subject', 'text', (c) => c.primaryKey().notNull())
-        .addColumn('respondent_no', types.seq, (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => (types.keysBySubject ? c.primaryKey().notNull() : c.notNull()))
+        .addColumn('respondent_no', types.seq, (c) =>
+          types.keysBySubject ? c.notNull().unique() : c.primaryKey().notNull(),
+        )
         .addColumn('wrapped_key', types.bytes, (c) => c.notNull())
         .execute()
 

@@ -6,14 +6,27 @@ import type { ColumnDataType } from 'kysely'
  * of their tables (appends then go to the end of the B-tree); on PostgreSQL they are `bigint`,
  * read back as numbers (dialects/postgres.ts). `clustered` tables are SQLite `WITHOUT ROWID`
  * tables: small rows stored in primary-key order, one B-tree instead of a table plus its key index.
+ * `keysBySubject` says whether `subject_keys` is keyed by subject (PostgreSQL) or by respondent
+ * number, with the subject found through memory (SQLite: dialects/sqlite-subject-directory.ts).
  */
 export interface ColumnTypes {
   readonly seq: ColumnDataType
   readonly bytes: ColumnDataType
   readonly clustered: boolean
+  readonly keysBySubject: boolean
 }
 
 /** SQLite's spellings. */
-export const SQLITE_TYPES: ColumnTypes = { seq: 'integer', bytes: 'blob', clustered: true }
+export const SQLITE_TYPES: ColumnTypes = {
+  seq: 'integer',
+  bytes: 'blob',
+  clustered: true,
+  keysBySubject: false,
+}
 /** PostgreSQL's spellings. */
-export const POSTGRES_TYPES: ColumnTypes = { seq: 'bigint', bytes: 'bytea', clustered: false }
+export const POSTGRES_TYPES: ColumnTypes = {
+  seq: 'bigint',
+  bytes: 'bytea',
+  clustered: false,
+  keysBySubject: true,
+}

@@ -7,7 +7,7 @@
  * that belongs to a respondent carries it first in its primary key, which keeps a respondent's
  * rows together and makes a new respondent's rows go to the end of every index: random ids as
  * leading keys would scatter each import over the whole file (see the package's decision notes).
- * Join on it; to find a respondent by id, join `subject_keys` on `respondent_no`. Internal: it
+ * Join on it; to go from a respondent id to it, use `store.respondentNo(id)`. Internal: it
  * reveals order of arrival and must not leave the workspace.
  */
 export interface RespondentTable {

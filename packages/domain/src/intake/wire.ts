@@ -54,5 +54,14 @@ export const ChunkHeader = z
   .strict()
 export type ChunkHeader = z.infer<typeof ChunkHeader>
 
+/** The format marker of a signed questionnaire's document (docs/intake-protocol.md §1). */
+export const SIGNED_QUESTIONNAIRE_FORMAT = 'amanat-questionnaire-signed/1'
+
+/**
+ * The signature context of a signed questionnaire: the organisation key signs this, a line feed,
+ * then the canonical JSON of the document (@amanat/crypto `documentMessage`).
+ */
+export const QUESTIONNAIRE_SIGNATURE_CONTEXT = 'amanat/questionnaire/v1'
+
 /** The one acknowledgement every submission and chunk POST gets, whatever happened to it. */
 export const CONSTANT_ACK = '{"ok":true}'
