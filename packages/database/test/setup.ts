@@ -99,7 +99,12 @@ export async function freshStore(dialect: Dialect, options: FreshStoreOptions = 
       subjectKek,
       ...entropy,
     }
-    const store = await openStoreWith({ ...config, create: true }, options.internals ?? {})
+    const store = await openStoreWith({ ...config, create: true }, options.internals ?? {}).catch(
+      (error: unknown) => {
+        rmSync(dir, { recursive: true, force: true })
+        throw error
+      },
+    )
     opened.push(store)
     return {
       store,
@@ -120,7 +125,12 @@ export async function freshStore(dialect: Dialect, options: FreshStoreOptions = 
   }
   const schema = `t_${Math.random().toString(36).slice(2, 12)}`
   const config: StoreConfig = { dialect, url: TEST_POSTGRES_URL, schema, subjectKek, ...entropy }
-  const store = await openStoreWith({ ...config, create: true }, options.internals ?? {})
+  const store = await openStoreWith({ ...config, create: true }, options.internals ?? {}).catch(
+    async (error: unknown) => {
+      await withPostgres((client) => client.query(`drop schema if exists "${schema}" cascade`))
+      throw error
+    },
+  )
   opened.push(store)
   return {
     store,

@@ -345,6 +345,7 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
     await store.replayProjections()
     expect(await store.counts()).toMatchObject({ respondents: 1, incidents: 1 })
     expect(await store.shredSubject(gone.respondent.id)).toBe(false)
+    expect(await store.respondentNo(gone.respondent.id)).toBeNull()
     expect(
       isAmanatError(await thrown(Promise.resolve().then(() => store.shredSubject('nope'))), 'input.invalid'),
     ).toBe(true)
@@ -358,6 +359,23 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
     const events = await store.events()
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     expect(await store.verify()).toMatchObject({ ok: true, events: 10 })
+  })
+
+  it('shares respondents with another store open on the same workspace', async () => {
+    const other = await t.reopen()
+    const account = build.account()
+    await other.append('system', account)
+    // The first store has never seen this respondent: it must find the key the other one stored.
+    await t.store.append(analyst, {
+      kind: 'incident.recorded',
+      incident: { ...account.incidents[0]!, note: 'seen here' },
+    })
+    expect(await t.store.counts()).toMatchObject({ subject_keys: 1, respondents: 1 })
+    expect((await t.store.events()).map((e) => e.body !== null)).toEqual([true, true])
+    expect(await other.shredSubject(account.respondent.id)).toBe(true)
+    expect((await t.store.events()).map((e) => e.body)).toEqual([null, null])
+    expect(await t.store.respondentNo(account.respondent.id)).toBeNull()
+    expect(await t.store.verify()).toMatchObject({ ok: true, events: 2 })
   })
 
   it('refuses to work once closed', async () => {
@@ -390,11 +408,12 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
       .select(['respondent_no', 'id'])
       .executeTakeFirstOrThrow()
     expect(respondent).toEqual({ respondent_no: 2, id: RespondentId.parse(a.respondent.id) })
+    const no = await store.respondentNo(a.respondent.id)
+    expect(no).toBe(2)
     const found = await store.db
-      .selectFrom('subject_keys')
-      .innerJoin('respondents', 'respondents.respondent_no', 'subject_keys.respondent_no')
-      .select('respondents.key')
-      .where('subject_keys.subject', '=', a.respondent.id)
+      .selectFrom('respondents')
+      .select('key')
+      .where('respondent_no', '=', no ?? -1)
       .executeTakeFirstOrThrow()
     expect(found.key).toBe(a.respondent.key)
   })

@@ -24,6 +24,7 @@ export class SqliteCheckpointer {
   #worker: Worker | null
   #busy = false
   #closed = false
+  readonly #waiting: (() => void)[] = []
 
   readonly #limit: number
 
@@ -60,6 +61,9 @@ export class SqliteCheckpointer {
     connection.pragma('wal_autocheckpoint = 0')
     worker.on('message', (message: { readonly failed?: boolean }) => {
       this.#busy = false
+      for (const resolve of this.#waiting.splice(0)) resolve()
+      // Held only while someone waits for it (idle()) or while it closes (close()); never otherwise.
+      if (!this.#closed) worker.unref()
       if (message.failed === true) this.#fallBack()
     })
     worker.on('error', () => this.#fallBack())
@@ -83,6 +87,15 @@ export class SqliteCheckpointer {
     this.#worker.postMessage('checkpoint')
   }
 
+  /** Resolves when no background checkpoint is running. */
+  idle(): Promise<void> {
+    if (!this.#busy || this.#worker === null) return Promise.resolve()
+    // Keep the process alive while waiting: an unreferenced worker would let a CLI process end
+    // with the wait unsettled (exit 13).
+    this.#worker.ref()
+    return new Promise((resolve) => this.#waiting.push(resolve))
+  }
+
   /** Stops the worker and closes its connection, so the writer's close can checkpoint and remove the WAL. */
   async close(): Promise<void> {
     this.#closed = true
@@ -100,6 +113,8 @@ export class SqliteCheckpointer {
   #fallBack(): void {
     const worker = this.#worker
     this.#worker = null
+    this.#busy = false
+    for (const resolve of this.#waiting.splice(0)) resolve()
     if (worker !== null) void worker.terminate()
     if (!this.#closed) this.#connection.pragma('wal_autocheckpoint = 1000')
   }
@@ -132,6 +147,7 @@ try {
     try { db.key(key) } finally { key.fill(0); workerData.key.fill(0) }
   }
   db.pragma('busy_timeout = 10000')
+  db.pragma('synchronous = FULL')
   db.prepare('select count(*) from sqlite_schema').get()
 } catch {
   db = null

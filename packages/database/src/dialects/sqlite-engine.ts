@@ -109,7 +109,7 @@ export class SqliteEngine implements StoreEngine {
     return Promise.resolve()
   }
 
-  shredSubject(subject: string): Promise<boolean> {
+  async shredSubject(subject: string): Promise<boolean> {
     const existed = this.#inTransaction(() => {
       const no = this.#directory.numberOf(subject)
       if (no === null) return false
@@ -119,9 +119,15 @@ export class SqliteEngine implements StoreEngine {
     })
     this.#directory.removed(subject)
     // Copy the overwritten pages into the main file and empty the WAL, so no older frame still
-    // holds the wrapped key (secure_delete has already zeroed it in the new page images).
-    this.#connection.pragma('wal_checkpoint(TRUNCATE)')
-    return Promise.resolve(existed)
+    // holds the wrapped key (secure_delete has already zeroed it in the new page images). The
+    // shred itself has committed; a truncation that cannot get the lock now is left to later.
+    await this.#checkpointer?.idle()
+    try {
+      this.#connection.pragma('wal_checkpoint(TRUNCATE)')
+    } catch {
+      // busy: another connection is reading; the next checkpoint reuses the WAL from its start.
+    }
+    return existed
   }
 
   storedKeys(subjects: readonly string[]): Promise<Map<string, StoredSubjectKey>> {
