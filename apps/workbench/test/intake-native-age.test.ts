@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto'
-import { inflateSync } from 'node:zlib'
 import { sealBytes } from '@amanat/crypto'
 import { isAmanatError } from '@amanat/domain'
 import { Decrypter, generateX25519Identity, identityToRecipient } from 'age-encryption'
-import * as vectors from 'cctv-age'
+import { CCTV_VECTORS, type CctvVector } from '../../../packages/crypto/test/cctv.ts'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PROPERTY_RUNS, sized } from '../../../tools/test-support/profile.ts'
@@ -18,40 +17,11 @@ import { readCodebook } from '../src/workspace/codebook-file.ts'
  * armor and other stanza types) and through the submission processor itself; typage-sealed files
  * round-trip through the native path, and any flipped byte or truncation is refused by both.
  */
-interface Vector {
-  readonly name: string
-  readonly expect: string
-  readonly payload: string | undefined
-  readonly identities: string[]
-  readonly passphrases: number
-  readonly file: Uint8Array
-}
-
-function parse(name: string, bytes: Uint8Array): Vector {
-  const split = bytes.findIndex((byte, i) => byte === 0x0a && bytes[i + 1] === 0x0a)
-  const fields = new TextDecoder()
-    .decode(bytes.subarray(0, split))
-    .split('\n')
-    .map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)] as const)
-  const all = (key: string) => fields.filter(([k]) => k === key).map(([, v]) => v)
-  const body = bytes.subarray(split + 2)
-  return {
-    name,
-    expect: all('expect')[0] ?? '',
-    payload: all('payload')[0],
-    identities: all('identity'),
-    passphrases: all('passphrase').length,
-    file: all('compressed')[0] === 'zlib' ? new Uint8Array(inflateSync(body)) : body,
-  }
-}
-
 const stranger = await generateX25519Identity()
 // The import path holds X25519 identities only: vectors that need a passphrase or a post-quantum
 // identity cannot be opened by it at all, and are covered by @amanat/crypto's own vector test.
-const applicable = Object.entries(vectors as Record<string, Uint8Array>)
-  .map(([name, bytes]) => parse(name, bytes))
-  .filter((v) => v.identities.every((id) => id.startsWith('AGE-SECRET-KEY-1')) && !(v.identities.length === 0 && v.passphrases > 0))
-const identitiesOf = (v: Vector) => (v.identities.length > 0 ? v.identities : [stranger])
+const applicable = CCTV_VECTORS.filter((v) => v.identities.every((id) => id.startsWith('AGE-SECRET-KEY-1')) && !(v.identities.length === 0 && v.passphrases > 0))
+const identitiesOf = (v: CctvVector) => (v.identities.length > 0 ? v.identities : [stranger])
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
 describe('T12: the CCTV age vectors through the import path', () => {

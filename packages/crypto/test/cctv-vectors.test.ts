@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { inflateSync } from 'node:zlib'
-import * as vectors from 'cctv-age'
+import { CCTV_VECTORS } from './cctv.ts'
 import { describe, expect, it } from 'vitest'
 import { isAmanatError } from '@amanat/domain'
 import { openBytes } from '../src/open.ts'
@@ -14,41 +13,7 @@ import { party } from './support.ts'
  * refused with crypto.undecryptable otherwise (openBytes never releases partial plaintext, so a
  * `payload failure` releases nothing).
  */
-interface Vector {
-  readonly name: string
-  readonly expect: string
-  readonly payload: string | undefined
-  readonly identities: string[]
-  readonly passphrases: number
-  readonly armored: boolean
-  readonly file: Uint8Array
-}
-
-function parse(name: string, bytes: Uint8Array): Vector {
-  const split = bytes.findIndex((byte, i) => byte === 0x0a && bytes[i + 1] === 0x0a)
-  const fields = new TextDecoder()
-    .decode(bytes.subarray(0, split))
-    .split('\n')
-    .map((line) => {
-      const at = line.indexOf(': ')
-      return [line.slice(0, at), line.slice(at + 2)] as const
-    })
-  const all = (key: string) => fields.filter(([k]) => k === key).map(([, v]) => v)
-  const body = bytes.subarray(split + 2)
-  return {
-    name,
-    expect: all('expect')[0] ?? '',
-    payload: all('payload')[0],
-    identities: all('identity'),
-    passphrases: all('passphrase').length,
-    armored: all('armored')[0] === 'yes',
-    file: all('compressed')[0] === 'zlib' ? new Uint8Array(inflateSync(body)) : body,
-  }
-}
-
-const parsed = Object.entries(vectors as Record<string, Uint8Array>).map(([name, bytes]) =>
-  parse(name, bytes),
-)
+const parsed = CCTV_VECTORS
 const binary = parsed.filter((v) => !v.armored && (v.identities.length > 0 || v.passphrases === 0))
 const x25519 = binary.filter((v) => v.identities.every((identity) => identity.startsWith('AGE-SECRET-KEY-1')))
 const postQuantum = binary.filter((v) =>
