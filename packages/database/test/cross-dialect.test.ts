@@ -108,15 +108,15 @@ function bodyOf(pool: Pool, op: Op): WorkspaceEventInput {
     case 'incident':
       return { kind: 'incident.recorded', incident: { ...incident(op.i, op.t), note: op.note } }
     case 'removeIncident':
-      return { kind: 'incident.removed', incidentId: p.incidents[op.i] ?? '' }
+      return { kind: 'incident.removed', respondentId: p.id, incidentId: p.incidents[op.i] ?? '' }
     case 'relative':
       return { kind: 'relative.recorded', relative: relative(op.i) }
     case 'removeRelative':
-      return { kind: 'relative.removed', relativeId: p.relatives[op.i] ?? '' }
+      return { kind: 'relative.removed', respondentId: p.id, relativeId: p.relatives[op.i] ?? '' }
     case 'identifier':
       return { kind: 'identifier.recorded', identifier: identifier(op.i, op.links) }
     case 'removeIdentifier':
-      return { kind: 'identifier.removed', identifierId: p.identifiers[op.i] ?? '' }
+      return { kind: 'identifier.removed', respondentId: p.id, identifierId: p.identifiers[op.i] ?? '' }
     case 'respondent':
       return { kind: 'respondent.recorded', respondent: { ...respondent, occupation: op.occupation } }
   }

@@ -195,9 +195,9 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
     if (kept === undefined || removed === undefined || identifier === undefined) throw new Error('fixture')
     await store.appendBatch(analyst, [
       { kind: 'incident.recorded', incident: { ...kept, confidence: 'high', note: 'recoded' } },
-      { kind: 'incident.removed', incidentId: removed.id },
+      { kind: 'incident.removed', respondentId: account.respondent.id, incidentId: removed.id },
       { kind: 'identifier.recorded', identifier: { ...identifier, incidentIds: [kept.id] } },
-      { kind: 'relative.removed', relativeId: account.relatives[0]?.id ?? '' },
+      { kind: 'relative.removed', respondentId: account.respondent.id, relativeId: account.relatives[0]?.id ?? '' },
     ])
     const incidents = await store.db.selectFrom('incidents').selectAll().execute()
     expect(incidents.map((i) => [i.id, i.confidence, i.note])).toEqual([[kept.id, 'high', 'recoded']])
@@ -206,7 +206,11 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
       [identifier.id, kept.id, null],
     ])
     expect((await store.counts()).relatives).toBe(0)
-    await store.append(analyst, { kind: 'identifier.removed', identifierId: identifier.id })
+    await store.append(analyst, {
+      kind: 'identifier.removed',
+      respondentId: account.respondent.id,
+      identifierId: identifier.id,
+    })
     expect(await store.counts()).toMatchObject({ identifiers: 0, identifier_incidents: 0 })
   })
 
@@ -222,7 +226,7 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
     ])
     await store.appendBatch(analyst, [
       build.account({ incidents: 1, respondentId: a.respondent.id, testimonyId: a.testimony.id }),
-      { kind: 'incident.removed', incidentId: b.incidents[0]?.id ?? '' },
+      { kind: 'incident.removed', respondentId: b.respondent.id, incidentId: b.incidents[0]?.id ?? '' },
       { kind: 'respondent.recorded', respondent: { ...b.respondent, occupation: 'teacher' } },
       { kind: 'relative.recorded', relative: { ...(b.relatives[0] ?? a.relatives[0]!), status: 'released' } },
     ])

@@ -383,7 +383,8 @@ describe('WorkspaceEventBody and subjectOf', () => {
       [{ kind: 'incident.recorded', incident }, incident.respondentId],
       [{ kind: 'relative.recorded', relative }, fixedId(RespondentId, 2)],
       [{ kind: 'identifier.recorded', identifier: anIdentifier() }, fixedId(RespondentId, 1)],
-      [{ kind: 'incident.removed', incidentId: incident.id }, null],
+      [{ kind: 'incident.removed', respondentId: incident.respondentId, incidentId: incident.id }, incident.respondentId],
+      [{ kind: 'invites.revoked', server: 'https://intake.example.org', tokenHashes: ['a'.repeat(64)] }, null],
     ]
     for (const [input, subject] of cases) {
       const body = WorkspaceEventBody.parse(input)

@@ -23,7 +23,7 @@ export interface ProjectionContext {
  *
  * Rows of a respondent are identified by (respondent_no, id): recording an id again for the same
  * respondent replaces the earlier row. Removals carry only an id, so they look in every
- * respondent's rows (a scan of the table's key index; they are rare, interactive events).
+ * respondent's rows, found by the event's subject like every other change.
  * Removing something that is not there changes nothing. Kinds that no table shows yet (intake
  * bookkeeping, attachments) project to nothing: they stay readable in the log.
  */
@@ -46,15 +46,17 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
       return projectImport(subjectNo(context), body, context.respondentNo !== context.seq)
     case 'incident.recorded':
       return [upsert('incidents', incidentToRow(subjectNo(context), body.incident))]
-    case 'incident.removed':
+    case 'incident.removed': {
+      const no = subjectNo(context)
       return [
-        deleteWhere('identifier_incidents', { incident_id: body.incidentId }),
-        deleteWhere('incidents', { id: body.incidentId }),
+        deleteWhere('identifier_incidents', { respondent_no: no, incident_id: body.incidentId }),
+        deleteWhere('incidents', { respondent_no: no, id: body.incidentId }),
       ]
+    }
     case 'relative.recorded':
       return [upsert('relatives', relativeToRow(subjectNo(context), body.relative, null))]
     case 'relative.removed':
-      return [deleteWhere('relatives', { id: body.relativeId })]
+      return [deleteWhere('relatives', { respondent_no: subjectNo(context), id: body.relativeId })]
     case 'identifier.recorded': {
       const no = subjectNo(context)
       const identifier = body.identifier
@@ -64,11 +66,13 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
         ...identifierLinkRows(no, identifier, null).map((row) => upsert('identifier_incidents', row)),
       ]
     }
-    case 'identifier.removed':
+    case 'identifier.removed': {
+      const no = subjectNo(context)
       return [
-        deleteWhere('identifier_incidents', { identifier_id: body.identifierId }),
-        deleteWhere('identifiers', { id: body.identifierId }),
+        deleteWhere('identifier_incidents', { respondent_no: no, identifier_id: body.identifierId }),
+        deleteWhere('identifiers', { respondent_no: no, id: body.identifierId }),
       ]
+    }
     case 'attachment.imported':
     case 'questionnaire.published':
     case 'recipients.changed':

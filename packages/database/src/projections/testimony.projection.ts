@@ -11,7 +11,7 @@ export function testimonyToRow(no: number, testimony: Testimony): TestimonyTable
     id: testimony.id,
     respondent_id: testimony.respondentId,
     source_mode: source.mode,
-    questionnaire_id: online?.questionnaireId ?? null,
+    questionnaire_id: online?.questionnaireId ?? (source.mode === 'import' ? source.label : null),
     questionnaire_version: online?.questionnaireVersion ?? null,
     interviewer: interview?.interviewer ?? null,
     interview_date: interview?.date ?? null,
@@ -35,7 +35,9 @@ export function testimonyFromRow(row: TestimonyTable): Testimony {
           questionnaireId: row.questionnaire_id,
           questionnaireVersion: row.questionnaire_version,
         }
-      : {
+      : row.source_mode === 'import'
+        ? { mode: 'import', label: row.questionnaire_id }
+        : {
           mode: row.source_mode,
           interviewer: row.interviewer,
           date: row.interview_date,

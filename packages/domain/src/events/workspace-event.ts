@@ -85,11 +85,11 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('incident.recorded'), incident: Incident }).strict(),
-  z.object({ kind: z.literal('incident.removed'), incidentId: IncidentId }).strict(),
+  z.object({ kind: z.literal('incident.removed'), respondentId: RespondentId, incidentId: IncidentId }).strict(),
   z.object({ kind: z.literal('relative.recorded'), relative: Relative }).strict(),
-  z.object({ kind: z.literal('relative.removed'), relativeId: RelativeId }).strict(),
+  z.object({ kind: z.literal('relative.removed'), respondentId: RespondentId, relativeId: RelativeId }).strict(),
   z.object({ kind: z.literal('identifier.recorded'), identifier: Identifier }).strict(),
-  z.object({ kind: z.literal('identifier.removed'), identifierId: IdentifierId }).strict(),
+  z.object({ kind: z.literal('identifier.removed'), respondentId: RespondentId, identifierId: IdentifierId }).strict(),
   /** A signed questionnaire put on an intake server, with the recipient set it was signed with. */
   z
     .object({
@@ -190,10 +190,10 @@ export function subjectOf(body: WorkspaceEventBody): RespondentId | null {
     case 'identifier.recorded':
       return body.identifier.respondentId
     case 'attachment.imported':
-      return body.respondentId
     case 'incident.removed':
     case 'relative.removed':
     case 'identifier.removed':
+      return body.respondentId
     case 'questionnaire.published':
     case 'recipients.changed':
     case 'invites.issued':

@@ -29,7 +29,7 @@ export const Attachment = z
   .strict()
 export type Attachment = z.infer<typeof Attachment>
 
-/** How the testimony reached us: a questionnaire submission, or an interview entered by a researcher. */
+/** How the testimony reached us: a questionnaire submission, an interview entered by a researcher, or an import of coded data. */
 export const TestimonySource = z.discriminatedUnion('mode', [
   z
     .object({
@@ -46,6 +46,17 @@ export const TestimonySource = z.discriminatedUnion('mode', [
       date: IsoDay,
       place: Place,
       consentGivenOrally: z.boolean(),
+    })
+    .strict(),
+  /**
+   * Coded data brought in from a spreadsheet or JSON file (`amanat import`): no answers or text of
+   * its own, only the respondent and incidents the file's rows describe. `label` names the batch
+   * (the file's base name); it is stored inside encryption like everything else here.
+   */
+  z
+    .object({
+      mode: z.literal('import'),
+      label: z.string().trim().min(1).max(200),
     })
     .strict(),
 ])
