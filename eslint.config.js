@@ -18,6 +18,7 @@ const BROWSER_SAFE = [
   'packages/synthetic/src/**',
   'apps/questionnaire/src/**',
   'apps/workbench/src/ui/**',
+  'packages/disclosure/src/**',
 ]
 
 const DECRYPTION = [

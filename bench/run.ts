@@ -23,7 +23,11 @@ const groups: Group[] = [
   { name: 'intake', run: async (o) => (await import('./intake.ts')).benchIntake(o) },
   { name: 'page', run: async (o) => (await import('./page.ts')).benchPage(o) },
   { name: 'pull', run: async (o) => (await import('./pull.ts')).benchPull(o) },
-  { name: 'page', run: async (o) => (await import('./page.ts')).benchPage(o) },
+  { name: 'import', run: async (o) => (await import('./import.ts')).benchImport(o) },
+  { name: 'search', run: async (o) => (await import('./search.ts')).benchSearch(o) },
+  { name: 'workbench', run: async (o) => (await import('./workbench.ts')).benchWorkbench(o) },
+  { name: 'stats', run: async (o) => (await import('./stats.ts')).benchStats(o) },
+  { name: 'report', run: async (o) => (await import('./report.ts')).benchReport(o) },
 ]
 
 const all: { group: string; rows: BenchRow[] }[] = []

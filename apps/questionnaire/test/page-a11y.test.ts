@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { ageCliAvailable, chromiumAvailable } from '../../../tools/test-support/services.ts'
-import { launchBrowser, type Browser } from './support/browser.ts'
+import { launchBrowser, type Browser } from '../../../tools/test-support/browser.ts'
 import { forward, openInvite, openStage, waitForThanks, type Stage } from './support/page-harness.ts'
 import { defaultQuestionnaire } from './support/questionnaires.ts'
 

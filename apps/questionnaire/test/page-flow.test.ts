@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ageCliAvailable, chromiumAvailable } from '../../../tools/test-support/services.ts'
-import { launchBrowser, type Browser } from './support/browser.ts'
+import { launchBrowser, type Browser } from '../../../tools/test-support/browser.ts'
 import { identifyingJpeg } from './support/images.ts'
 import { orgKeys, signQuestionnaire } from './support/keys.ts'
 import { control, enter, forward, openInvite, openStage, waitForThanks, type Stage } from './support/page-harness.ts'

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ageCliAvailable, chromiumAvailable } from '../../../tools/test-support/services.ts'
 import { sized } from '../../../tools/test-support/profile.ts'
 import { SUBMISSION_BUCKETS, submissionBucket } from '../src/pad.ts'
-import { launchBrowser, type Browser } from './support/browser.ts'
+import { launchBrowser, type Browser } from '../../../tools/test-support/browser.ts'
 import { control, enter, forward, openInvite, openStage, waitForThanks, type Stage } from './support/page-harness.ts'
 import { longText, questionnaire, section } from './support/questionnaires.ts'
 

@@ -13,6 +13,10 @@ export {
   type AppendOptions,
   type EventsQuery,
 } from './store.ts'
+export { eraseRespondent, recordedErasure, type ErasureReport } from './erase.ts'
+export { snapshotStore } from './snapshot.ts'
+export { RESPONDENT_TABLES } from './projections/erasure.projection.ts'
+export type { VaultKeyTable } from './schema/vault.table.ts'
 export type { StoreConfig, SqliteStoreConfig, PostgresStoreConfig } from './store-config.ts'
 export {
   newKdfParams,
@@ -29,7 +33,7 @@ export {
   type VerifyOptions,
 } from './events/verify-chain.ts'
 export { eventHash, GENESIS_HASH, type ChainedFields } from './events/hash-chain.ts'
-export type { Entropy } from './entropy.ts'
+export { systemEntropy, type Entropy } from './entropy.ts'
 export {
   TABLE_NAMES,
   PROJECTION_TABLES,

@@ -67,9 +67,11 @@ export interface WorkspaceStore {
 
   /**
    * Appends the events in order, in one transaction with their projections: all commit, or
-   * nothing does (a failure anywhere leaves the store as it was). The bulk path: a batch of
-   * about a thousand is fastest. Throws input `input.invalid` (details: `index`) when any body
-   * does not parse, before anything is written. An empty batch writes nothing.
+   * nothing does (a failure anywhere leaves the store as it was). The bulk path: each commit
+   * pays once for every index page it touches, so a large import goes fastest in batches of
+   * thousands to tens of thousands (docs/decisions/0018). Throws input `input.invalid`
+   * (details: `index`) when any body does not parse, before anything is written. An empty batch
+   * writes nothing.
    */
   appendBatch(
     author: string,

@@ -40,6 +40,8 @@ export interface WorkspaceKeys {
   readonly storeKey: Uint8Array
   /** 32 bytes: wraps each respondent's data key (crypto-shredding). */
   readonly subjectKek: Uint8Array
+  /** 32 bytes: the key of the vault file (`vault.db`), kept apart from the store so a travel copy can leave it behind. */
+  readonly vaultKey: Uint8Array
   /**
    * A verifier to keep in the workspace config (base64 HMAC-SHA-256 of a constant under its own
    * subkey): a passphrase whose keyCheck differs is wrong, so "wrong passphrase" is told apart
@@ -75,6 +77,7 @@ export async function deriveWorkspaceKeys(passphrase: string, params: KdfParams)
     return {
       storeKey: subkey('amanat workspace store-key v1'),
       subjectKek: subkey('amanat workspace subject-kek v1'),
+      vaultKey: subkey('amanat workspace vault-key v1'),
       keyCheck,
     }
   } finally {

@@ -1,6 +1,13 @@
 import { isAmanatError, usageError } from '@amanat/domain'
 import { parseCommandLine, type Command } from './command.ts'
 import { demoCommand } from './commands/demo.ts'
+import { eraseCommand } from './commands/erase.ts'
+import { backupCommand } from './commands/backup.ts'
+import { restoreCommand } from './commands/restore.ts'
+import { travelCommand } from './commands/travel.ts'
+import { wipeCommand } from './commands/wipe.ts'
+import { dossierCommand } from './commands/dossier.ts'
+import { verifyDossierCommand } from './commands/verify-dossier.ts'
 import { initCommand } from './commands/init.ts'
 import { inviteCommand } from './commands/invite.ts'
 import { publishCommand } from './commands/publish.ts'
@@ -9,6 +16,13 @@ import { questionnaireCommand } from './commands/questionnaire.ts'
 import { recipientsCommand } from './commands/recipients.ts'
 import { serveCommand } from './commands/serve.ts'
 import { verifyCommand } from './commands/verify.ts'
+import { workbenchCommand } from './commands/workbench.ts'
+import { importCommand } from './commands/import.ts'
+import { exportCommand } from './commands/export.ts'
+import { reportCommand } from './commands/report.ts'
+import { storyCommand } from './commands/story.ts'
+import { statsCommand } from './commands/stats.ts'
+import { searchCommand } from './commands/search.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 import { processTerminal, type Terminal } from './terminal.ts'
 
@@ -23,6 +37,20 @@ export const COMMANDS: readonly Command[] = [
   recipientsCommand,
   inviteCommand,
   pullCommand,
+  workbenchCommand,
+  eraseCommand,
+  backupCommand,
+  restoreCommand,
+  travelCommand,
+  wipeCommand,
+  dossierCommand,
+  verifyDossierCommand,
+  importCommand,
+  exportCommand,
+  statsCommand,
+  storyCommand,
+  reportCommand,
+  searchCommand,
 ]
 
 function generalHelp(): string {

@@ -3,7 +3,8 @@ import { join } from 'node:path'
 import type { SigningKey } from '@amanat/crypto'
 import { unlockIdentity, unlockSigningKey, type UnlockedIdentity } from '@amanat/crypto/open'
 import type { Terminal } from '../cli/terminal.ts'
-import { openWorkspace, readWorkspaceConfig, type Workspace } from '../workspace/workspace.ts'
+import type { WorkspaceKeys } from '@amanat/database'
+import { openWorkspaceWithKeys, readWorkspaceConfig, type Workspace } from '../workspace/workspace.ts'
 
 /**
  * A workspace opened for intake work: the store, and the analyst identity unlocked with the same
@@ -36,15 +37,29 @@ export async function openIntakeSession(dir: string, terminal: Terminal): Promis
 
 /** {@link openIntakeSession} with the passphrase already known (the demo reads it from its file). */
 export async function openIntakeSessionWith(dir: string, passphrase: string): Promise<IntakeSession> {
-  const workspace = await openWorkspace(dir, passphrase)
+  return (await openIntakeSessionWithKeys(dir, passphrase)).session
+}
+
+/**
+ * {@link openIntakeSessionWith} for a caller that also needs the workspace's derived keys (the
+ * workbench UI: the search index and the vault), so the passphrase's key derivation runs once.
+ * The store was opened with the same key buffers: zero them only after the session is closed.
+ */
+export async function openIntakeSessionWithKeys(
+  dir: string,
+  passphrase: string,
+): Promise<{ readonly session: IntakeSession; readonly keys: WorkspaceKeys }> {
+  const { workspace, keys } = await openWorkspaceWithKeys(dir, passphrase)
   try {
     const analyst = await unlockIdentity(readFileSync(join(workspace.dir, 'keys', 'analyst.age')), passphrase)
-    return {
+    const session: IntakeSession = {
       workspace,
       analyst,
-      signingKey: () => unlockSigningKey(readFileSync(join(workspace.dir, 'keys', 'signing.age')), analyst.identity),
+      signingKey: () =>
+        unlockSigningKey(readFileSync(join(workspace.dir, 'keys', 'signing.age')), analyst.identity),
       close: () => workspace.close(),
     }
+    return { session, keys }
   } catch (error) {
     await workspace.close()
     throw error

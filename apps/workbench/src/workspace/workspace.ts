@@ -1,8 +1,26 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs'
 import { dirname, join, resolve, basename } from 'node:path'
 import { createKeySet, DEFAULT_SCRYPT_WORK_FACTOR } from '@amanat/crypto'
-import { deriveWorkspaceKeys, newKdfParams, openStore, type StoreConfig, type WorkspaceStore } from '@amanat/database'
+import {
+  deriveWorkspaceKeys,
+  newKdfParams,
+  openStore,
+  type StoreConfig,
+  type WorkspaceKeys,
+  type WorkspaceStore,
+} from '@amanat/database'
 import {
   AnalystId,
   codebookRef,
@@ -49,7 +67,10 @@ export interface Workspace {
 export async function createWorkspace(options: CreateWorkspaceOptions): Promise<Workspace> {
   const dir = resolve(options.dir)
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw inputError('workspace.exists', `${dir} already exists and is not empty; a workspace is never created over other files.`)
+    throw inputError(
+      'workspace.exists',
+      `${dir} already exists and is not empty; a workspace is never created over other files.`,
+    )
   }
   const testOnly = options.testOnly === true
   checkPassphrases(options.passphrase, options.backupPassphrase, testOnly)
@@ -117,6 +138,17 @@ export async function createWorkspace(options: CreateWorkspaceOptions): Promise<
  * workspace.json; it never creates anything.
  */
 export async function openWorkspace(dir: string, passphrase: string): Promise<Workspace> {
+  return (await openWorkspaceWithKeys(dir, passphrase)).workspace
+}
+
+/**
+ * `openWorkspace` for callers that also need the derived keys (the vault, the search index,
+ * backups): the passphrase's key derivation is the slow part of opening, so it runs once.
+ */
+export async function openWorkspaceWithKeys(
+  dir: string,
+  passphrase: string,
+): Promise<{ readonly workspace: Workspace; readonly keys: WorkspaceKeys }> {
   const root = resolve(dir)
   const config = readWorkspaceConfig(root)
   const derived = await deriveWorkspaceKeys(passphrase, config.kdf)
@@ -124,10 +156,14 @@ export async function openWorkspace(dir: string, passphrase: string): Promise<Wo
     throw inputError('workspace.wrong_passphrase', 'That passphrase does not open this workspace.')
   }
   if (config.store.dialect === 'sqlite' && !existsSync(join(root, config.store.file))) {
-    throw integrityError('workspace.store_missing', `The workspace's store file ${config.store.file} is missing from ${root}.`)
+    throw integrityError(
+      'workspace.store_missing',
+      `The workspace's store file ${config.store.file} is missing from ${root}.`,
+    )
   }
   const store = await openStore(storeConfig(root, config, derived))
-  return { dir: root, config, store, analyst: config.analyst, close: () => store.close() }
+  const workspace = { dir: root, config, store, analyst: config.analyst, close: () => store.close() }
+  return { workspace, keys: derived }
 }
 
 /** Reads and validates workspace.json without asking for the passphrase. */
@@ -137,7 +173,10 @@ export function readWorkspaceConfig(dir: string): WorkspaceConfig {
   try {
     text = readFileSync(file, 'utf8')
   } catch {
-    throw inputError('workspace.not_found', `No Amanat workspace at ${resolve(dir)} (no ${WORKSPACE_CONFIG_FILE}). Create one with: amanat init <dir>`)
+    throw inputError(
+      'workspace.not_found',
+      `No Amanat workspace at ${resolve(dir)} (no ${WORKSPACE_CONFIG_FILE}). Create one with: amanat init <dir>`,
+    )
   }
   let json: unknown
   try {
@@ -148,26 +187,52 @@ export function readWorkspaceConfig(dir: string): WorkspaceConfig {
   const parsed = WorkspaceConfig.safeParse(json)
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? ''
-    throw integrityError('workspace.config_invalid', `${file} is damaged or from an unknown version (at ${where || 'the top'}).`)
+    throw integrityError(
+      'workspace.config_invalid',
+      `${file} is damaged or from an unknown version (at ${where || 'the top'}).`,
+    )
   }
   return parsed.data
 }
 
-function storeConfig(dir: string, config: WorkspaceConfig, derived: { storeKey: Uint8Array; subjectKek: Uint8Array }): StoreConfig {
+function storeConfig(
+  dir: string,
+  config: WorkspaceConfig,
+  derived: { storeKey: Uint8Array; subjectKek: Uint8Array },
+): StoreConfig {
   return config.store.dialect === 'sqlite'
-    ? { dialect: 'sqlite', file: join(dir, config.store.file), storeKey: derived.storeKey, subjectKek: derived.subjectKek }
-    : { dialect: 'postgres', url: config.store.url, schema: config.store.schema, subjectKek: derived.subjectKek }
+    ? {
+        dialect: 'sqlite',
+        file: join(dir, config.store.file),
+        storeKey: derived.storeKey,
+        subjectKek: derived.subjectKek,
+      }
+    : {
+        dialect: 'postgres',
+        url: config.store.url,
+        schema: config.store.schema,
+        subjectKek: derived.subjectKek,
+      }
 }
 
 function checkPassphrases(passphrase: string, backupPassphrase: string, testOnly: boolean): void {
   if (!testOnly && passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw inputError('passphrase.too_short', `The workspace passphrase needs at least ${String(MIN_PASSPHRASE_LENGTH)} characters; a few random words are best.`)
+    throw inputError(
+      'passphrase.too_short',
+      `The workspace passphrase needs at least ${String(MIN_PASSPHRASE_LENGTH)} characters; a few random words are best.`,
+    )
   }
   if (!testOnly && backupPassphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw inputError('passphrase.too_short', `The backup passphrase needs at least ${String(MIN_PASSPHRASE_LENGTH)} characters.`)
+    throw inputError(
+      'passphrase.too_short',
+      `The backup passphrase needs at least ${String(MIN_PASSPHRASE_LENGTH)} characters.`,
+    )
   }
   if (passphrase === backupPassphrase) {
-    throw inputError('passphrase.reused', 'The backup passphrase must differ from the workspace passphrase: the backup key is meant to survive the loss of the other.')
+    throw inputError(
+      'passphrase.reused',
+      'The backup passphrase must differ from the workspace passphrase: the backup key is meant to survive the loss of the other.',
+    )
   }
 }
 
@@ -196,4 +261,3 @@ function fsyncDir(path: string): void {
     closeSync(fd)
   }
 }
-

@@ -1,5 +1,5 @@
-import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely'
-import type { ColumnTypes } from './column-types.ts'
+import { sql, type Kysely, type Migration } from 'kysely'
+import { clusteredFor, type ColumnTypes } from './column-types.ts'
 
 /**
  * The first schema: the event log, respondents' wrapped keys and the projections. Frozen once
@@ -16,8 +16,7 @@ import type { ColumnTypes } from './column-types.ts'
  * testimony before or without its respondent, and replay must never fail on order.
  */
 export function initialMigration(types: ColumnTypes): Migration {
-  const clustered = <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
-    types.clustered ? table.modifyEnd(sql`without rowid`) : table
+  const clustered = clusteredFor(types)
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

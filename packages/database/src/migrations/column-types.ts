@@ -1,4 +1,4 @@
-import type { ColumnDataType } from 'kysely'
+import { sql, type ColumnDataType, type CreateTableBuilder } from 'kysely'
 
 /**
  * What the dialects spell differently. Migrations take these instead of naming types
@@ -29,4 +29,14 @@ export const POSTGRES_TYPES: ColumnTypes = {
   bytes: 'bytea',
   clustered: false,
   keysBySubject: true,
+}
+
+/**
+ * Makes a table builder's table `clustered` where the dialect has them (SQLite `WITHOUT ROWID`)
+ * and leaves it as it is elsewhere; every migration that keys a table by (respondent_no, …) uses it.
+ */
+export function clusteredFor(
+  types: ColumnTypes,
+): <T extends string, C extends string>(table: CreateTableBuilder<T, C>) => CreateTableBuilder<T, C> {
+  return (table) => (types.clustered ? table.modifyEnd(sql`without rowid`) : table)
 }

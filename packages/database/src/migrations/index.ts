@@ -1,6 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import { initialMigration } from './0001_initial.ts'
 import type { ColumnTypes } from './column-types.ts'
+import { workflowMigration } from './0002_workflow.ts'
+import { releasesMigration } from './0003_releases.ts'
+import { vaultKeysMigration } from './0004_vault_keys.ts'
+import { importMigration } from './0005_import.ts'
+import { storiesMigration } from './0006_stories.ts'
 
 /**
  * Every migration, by name, in order. Names sort in the order they run (`0001_initial`,
@@ -10,6 +15,11 @@ import type { ColumnTypes } from './column-types.ts'
 export function workspaceMigrations(types: ColumnTypes): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(types),
+    '0002_workflow': workflowMigration(types),
+    '0003_releases': releasesMigration(types),
+    '0004_vault_keys': vaultKeysMigration(types),
+    '0005_import': importMigration(),
+    '0006_stories': storiesMigration(types),
   }
 }
 

@@ -1,4 +1,5 @@
 import { AmanatError, type TestimonyId, type WorkspaceEventBody } from '@amanat/domain'
+import { erasureDeletes } from './erasure.projection.ts'
 import { identifierLinkRows, identifierToRow } from './identifier.projection.ts'
 import { incidentToRow } from './incident.projection.ts'
 import { relativeToRow } from './relative.projection.ts'
@@ -25,7 +26,7 @@ export interface ProjectionContext {
  * respondent replaces the earlier row. Removals carry only an id, so they look in every
  * respondent's rows, found by the event's subject like every other change.
  * Removing something that is not there changes nothing. Kinds that no table shows yet (intake
- * bookkeeping, attachments) project to nothing: they stay readable in the log.
+ * bookkeeping) project to nothing: they stay readable in the log.
  */
 export function projectEvent(body: WorkspaceEventBody, context: ProjectionContext): RowOp[] {
   switch (body.kind) {
@@ -74,6 +75,27 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
       ]
     }
     case 'attachment.imported':
+      return [upsert('attachment_events', { respondent_no: subjectNo(context), attachment_id: body.attachmentId, seq: context.seq })]
+    case 'testimony.status_set': {
+      const no = subjectNo(context)
+      const key = { respondent_no: no, testimony_id: body.testimonyId }
+      const status = { ...key, status: body.status, note: body.note, status_at: context.recordedAt, status_seq: context.seq }
+      return body.status === 'coded'
+        ? [upsert('testimony_status', status), upsert('testimony_coded', { ...key, coded_seq: context.seq })]
+        : [upsert('testimony_status', status)]
+    }
+    case 'coding.independent':
+      return [
+        upsert('independent_codings', {
+          respondent_no: subjectNo(context),
+          testimony_id: body.testimonyId,
+          types: JSON.stringify(body.types),
+          codebook: body.codebook,
+          coded_seq: context.seq,
+        }),
+      ]
+    case 'pseudonym.assigned':
+      return [upsert('pseudonyms', { respondent_no: subjectNo(context), pseudonym: body.pseudonym })]
     case 'questionnaire.published':
     case 'recipients.changed':
     case 'invites.issued':
@@ -81,6 +103,31 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
     case 'intake.pulled':
     case 'submission.set_aside':
       return []
+    case 'respondent.erased':
+      return erasureDeletes(body.respondentNo)
+    case 'vault.keyed':
+      return [
+        upsert('vault_keys', {
+          respondent_no: subjectNo(context),
+          respondent_id: body.respondentId,
+          key: Buffer.from(body.key, 'base64'),
+        }),
+      ]
+    case 'backup.made':
+    case 'dossier.issued':
+    case 'export.written':
+      return []
+    case 'story.recorded': {
+      const { id, language, title, text, publish } = body.story
+      return [upsert('stories', { respondent_no: subjectNo(context), id, language, title, text, publish: publish ? 1 : 0 })]
+    }
+    case 'story.removed':
+      return [deleteWhere('stories', { respondent_no: subjectNo(context), id: body.storyId })]
+    case 'release.recorded': {
+      const { name, sha256, kind, k, tables } = body.release
+      const row = { name, sha256, kind, k, seq: context.seq, recorded_at: context.recordedAt, tables: JSON.stringify(tables) }
+      return [upsert('releases', row)]
+    }
   }
 }
 

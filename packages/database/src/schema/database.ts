@@ -5,6 +5,16 @@ import type { RelativeTable } from './relative.table.ts'
 import type { RespondentTable } from './respondent.table.ts'
 import type { TestimonyTable } from './testimony.table.ts'
 import type { AnalystTable, CodebookTable, WorkspaceTable } from './workspace.table.ts'
+import type {
+  AttachmentEventTable,
+  IndependentCodingTable,
+  PseudonymTable,
+  TestimonyCodedTable,
+  TestimonyStatusTable,
+} from './workflow.table.ts'
+import type { VaultKeyTable } from './vault.table.ts'
+import type { StoryTable } from './story.table.ts'
+import type { ReleaseTable, StatsCacheTable } from './release.table.ts'
 
 /**
  * The workspace schema as Kysely sees it (`store.db` is a `Kysely<Database>`). The same tables
@@ -23,6 +33,15 @@ export interface Database {
   relatives: RelativeTable
   identifiers: IdentifierTable
   identifier_incidents: IdentifierIncidentTable
+  testimony_status: TestimonyStatusTable
+  testimony_coded: TestimonyCodedTable
+  independent_codings: IndependentCodingTable
+  pseudonyms: PseudonymTable
+  attachment_events: AttachmentEventTable
+  vault_keys: VaultKeyTable
+  stories: StoryTable
+  releases: ReleaseTable
+  stats_cache: StatsCacheTable
 }
 
 /** The name of any workspace table. */
@@ -39,6 +58,9 @@ export const PROJECTION_TABLES = [
   'relatives',
   'identifiers',
   'identifier_incidents',
+  'vault_keys',
+  'stories',
+  'releases',
 ] as const satisfies readonly TableName[]
 /** The name of a table derived from the log. */
 export type ProjectionTable = (typeof PROJECTION_TABLES)[number]
@@ -167,4 +189,19 @@ export const TABLE_SPECS: Specs = {
     columns: ['respondent_no', 'identifier_id', 'incident_id', 'source_testimony_id'],
     key: ['respondent_no', 'identifier_id', 'incident_id'],
   },
+  testimony_status: {
+    columns: ['respondent_no', 'testimony_id', 'status', 'note', 'status_at', 'status_seq'],
+    key: ['respondent_no', 'testimony_id'],
+  },
+  testimony_coded: { columns: ['respondent_no', 'testimony_id', 'coded_seq'], key: ['respondent_no', 'testimony_id'] },
+  independent_codings: {
+    columns: ['respondent_no', 'testimony_id', 'types', 'codebook', 'coded_seq'],
+    key: ['respondent_no', 'testimony_id'],
+  },
+  pseudonyms: { columns: ['respondent_no', 'pseudonym'], key: ['respondent_no'] },
+  attachment_events: { columns: ['respondent_no', 'attachment_id', 'seq'], key: ['respondent_no', 'attachment_id'] },
+  vault_keys: { columns: ['respondent_no', 'respondent_id', 'key'], key: ['respondent_no'] },
+  stories: { columns: ['respondent_no', 'id', 'language', 'title', 'text', 'publish'], key: ['respondent_no', 'id'] },
+  releases: { columns: ['name', 'sha256', 'kind', 'k', 'seq', 'recorded_at', 'tables'], key: ['name', 'sha256'] },
+  stats_cache: { columns: ['name', 'version', 'data'], key: ['name'] },
 }

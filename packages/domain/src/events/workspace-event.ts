@@ -1,26 +1,39 @@
 import { z } from 'zod'
-import { AnalystId, AttachmentId, IdentifierId, IncidentId, RelativeId, RespondentId, TestimonyId } from '../ids.ts'
+import {
+  AnalystId,
+  AttachmentId,
+  IdentifierId,
+  IncidentId,
+  RelativeId,
+  RespondentId,
+  TestimonyId,
+} from '../ids.ts'
 import { IntakeItemId } from '../intake/admin-wire.ts'
 import { QuestionnaireId, TokenHash } from '../intake/wire.ts'
-import { IsoDay, Sha256Hex } from '../model/schema-helpers.ts'
+import { Code, IsoDay, LanguageTag, Sha256Hex } from '../model/schema-helpers.ts'
 import { Questionnaire } from '../questionnaire/questionnaire.schema.ts'
-import { Codebook } from '../codebook/codebook.schema.ts'
+import { Codebook, CodebookRef } from '../codebook/codebook.schema.ts'
 import { AnalystProfile } from '../model/analyst.ts'
 import { Identifier } from '../model/identifier.ts'
 import { Incident } from '../model/incident.ts'
 import { Relative } from '../model/relative.ts'
-import { Respondent } from '../model/respondent.ts'
+import { Pseudonym, Respondent } from '../model/respondent.ts'
 import { Testimony } from '../model/testimony.ts'
+import { ReleaseRecord } from './release-record.ts'
 
 /** An intake server as the workbench addresses it: an http(s) origin, with no path, query or fragment. */
 export const IntakeServerUrl = z
   .string()
   .max(300)
-  .regex(/^https?:\/\/[^/?#\s]+$/, { error: 'expected an intake server URL such as https://intake.example.org' })
+  .regex(/^https?:\/\/[^/?#\s]+$/, {
+    error: 'expected an intake server URL such as https://intake.example.org',
+  })
 export type IntakeServerUrl = z.infer<typeof IntakeServerUrl>
 
 /** A plain X25519 age recipient, as text (the crypto package checks the key itself). */
-const AgeRecipientText = z.string().regex(/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/, { error: 'expected an age1… recipient' })
+const AgeRecipientText = z
+  .string()
+  .regex(/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/, { error: 'expected an age1… recipient' })
 const ItemIdText = z.string().regex(/^[0-9abcdefghjkmnpqrstvwxyz]{26}$/)
 
 /** Why a pulled item was kept aside instead of imported (SECURITY-TESTS.md T12, T17). */
@@ -50,9 +63,39 @@ export const SET_ASIDE_REASONS = [
 ] as const
 export type SetAsideReason = (typeof SET_ASIDE_REASONS)[number]
 
+/**
+ * Where a testimony stands in the coding workflow: waiting (`new`), being coded, coded (ready for
+ * a second analyst's review), reviewed, or flagged for an analyst to look at again.
+ */
+export const TESTIMONY_STATUSES = ['new', 'in_progress', 'coded', 'reviewed', 'needs_attention'] as const
+export type TestimonyStatus = (typeof TESTIMONY_STATUSES)[number]
+
 /** A position in an intake server's hash chain: the seq and hash of an entry (seq 0: the genesis). */
 export const IntakeCheckpoint = z.object({ seq: z.number().int().min(0), hash: Sha256Hex }).strict()
 export type IntakeCheckpoint = z.infer<typeof IntakeCheckpoint>
+
+/** A case story's id: 26 random base32 characters, like every other id (see ids.ts). */
+export const StoryId = z
+  .string()
+  .regex(/^[0-9abcdefghjkmnpqrstvwxyz]{26}$/, { error: 'expected a 26-character random id' })
+  .brand<'StoryId'>()
+export type StoryId = z.infer<typeof StoryId>
+
+/**
+ * A case story an analyst wrote from one respondent's account, in one language, under the
+ * respondent's pseudonym. `publish` marks it for the next report; the release checks (consent,
+ * no identifier in the text) run when a report is built, not here.
+ */
+export const Story = z
+  .object({
+    id: StoryId,
+    language: LanguageTag,
+    title: z.string().trim().min(1).max(200),
+    text: z.string().trim().min(1).max(20_000),
+    publish: z.boolean(),
+  })
+  .strict()
+export type Story = z.infer<typeof Story>
 
 /**
  * Every change to a workspace is one of these events, appended to a hash-chained log; the tables
@@ -85,11 +128,17 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('incident.recorded'), incident: Incident }).strict(),
-  z.object({ kind: z.literal('incident.removed'), respondentId: RespondentId, incidentId: IncidentId }).strict(),
+  z
+    .object({ kind: z.literal('incident.removed'), respondentId: RespondentId, incidentId: IncidentId })
+    .strict(),
   z.object({ kind: z.literal('relative.recorded'), relative: Relative }).strict(),
-  z.object({ kind: z.literal('relative.removed'), respondentId: RespondentId, relativeId: RelativeId }).strict(),
+  z
+    .object({ kind: z.literal('relative.removed'), respondentId: RespondentId, relativeId: RelativeId })
+    .strict(),
   z.object({ kind: z.literal('identifier.recorded'), identifier: Identifier }).strict(),
-  z.object({ kind: z.literal('identifier.removed'), respondentId: RespondentId, identifierId: IdentifierId }).strict(),
+  z
+    .object({ kind: z.literal('identifier.removed'), respondentId: RespondentId, identifierId: IdentifierId })
+    .strict(),
   /** A signed questionnaire put on an intake server, with the recipient set it was signed with. */
   z
     .object({
@@ -105,7 +154,9 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('recipients.changed'),
-      recipients: z.array(z.object({ recipient: AgeRecipientText, label: z.string().trim().min(1).max(100) }).strict()).max(98),
+      recipients: z
+        .array(z.object({ recipient: AgeRecipientText, label: z.string().trim().min(1).max(100) }).strict())
+        .max(98),
     })
     .strict(),
   /** Invites sent to a server: hashes only (the raw tokens went into the links and nowhere else). */
@@ -118,7 +169,13 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
       tokenHashes: z.array(TokenHash).min(1).max(10_000),
     })
     .strict(),
-  z.object({ kind: z.literal('invites.revoked'), server: IntakeServerUrl, tokenHashes: z.array(TokenHash).min(1).max(10_000) }).strict(),
+  z
+    .object({
+      kind: z.literal('invites.revoked'),
+      server: IntakeServerUrl,
+      tokenHashes: z.array(TokenHash).min(1).max(10_000),
+    })
+    .strict(),
   /**
    * A pull from an intake server reached `checkpoint` (verified), in the same transaction as what it
    * imported and set aside. `pendingDeletion` lists what this workspace asked, or will ask, the
@@ -132,7 +189,9 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
       imported: z.number().int().min(0),
       setAside: z.number().int().min(0),
       pendingDeletion: z.array(ItemIdText).max(100_000),
-      openUploads: z.array(z.object({ id: ItemIdText, seq: z.number().int().min(1), hash: Sha256Hex }).strict()).max(100_000),
+      openUploads: z
+        .array(z.object({ id: ItemIdText, seq: z.number().int().min(1), hash: Sha256Hex }).strict())
+        .max(100_000),
     })
     .strict(),
   /** A pulled item kept aside for review instead of imported; the sealed bytes are kept as they came. */
@@ -162,6 +221,80 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
       content: z.base64(),
     })
     .strict(),
+  /** A testimony moved in the coding workflow (the event's author is who moved it), with an optional note. */
+  z
+    .object({
+      kind: z.literal('testimony.status_set'),
+      respondentId: RespondentId,
+      testimonyId: TestimonyId,
+      status: z.enum(TESTIMONY_STATUSES),
+      note: z.string().trim().min(1).max(2000).nullable(),
+    })
+    .strict(),
+  /** A second analyst's independent coding of a testimony's incident types, for inter-coder agreement. */
+  z
+    .object({
+      kind: z.literal('coding.independent'),
+      respondentId: RespondentId,
+      testimonyId: TestimonyId,
+      types: z
+        .array(Code)
+        .max(100)
+        .refine((types) => new Set(types).size === types.length, { error: 'a type is listed twice' }),
+      codebook: CodebookRef,
+    })
+    .strict(),
+  /** The respondent's one public pseudonym in this workspace, the same in every output. */
+  z
+    .object({ kind: z.literal('pseudonym.assigned'), respondentId: RespondentId, pseudonym: Pseudonym })
+    .strict(),
+  /** A respondent was erased: their key is destroyed and their rows deleted. Workspace-level: it holds no personal data. */
+  z
+    .object({
+      kind: z.literal('respondent.erased'),
+      respondentId: RespondentId,
+      respondentNo: z.number().int().min(1),
+    })
+    .strict(),
+  /** The key that seals a respondent's vault entry (in the vault folder), kept under the respondent's own key so erasure kills the entry. */
+  z
+    .object({ kind: z.literal('vault.keyed'), respondentId: RespondentId, key: z.base64().length(44) })
+    .strict(),
+  /** A sealed backup of the workspace was written: its SHA-256, the chain head it holds and how many recipients can open it. */
+  z
+    .object({
+      kind: z.literal('backup.made'),
+      sha256: Sha256Hex,
+      head: Sha256Hex,
+      recipients: z.number().int().min(1).max(100),
+    })
+    .strict(),
+  /** An asylum dossier about a respondent was issued: the SHA-256 of the signed PDF and the events it cites. */
+  z
+    .object({
+      kind: z.literal('dossier.issued'),
+      respondentId: RespondentId,
+      sha256: Sha256Hex,
+      events: z.number().int().min(0),
+    })
+    .strict(),
+  /** Coded data left the workspace (`amanat export`): the file's format, whether it was sealed, its size in rows and respondents, and its SHA-256. */
+  z
+    .object({
+      kind: z.literal('export.written'),
+      format: z.enum(['csv', 'xlsx', 'json']),
+      plaintext: z.boolean(),
+      rows: z.number().int().min(0),
+      respondents: z.number().int().min(0),
+      sha256: Sha256Hex,
+    })
+    .strict(),
+  /** An analyst wrote or revised a respondent's case story (`publish`: marked for publication). */
+  z.object({ kind: z.literal('story.recorded'), respondentId: RespondentId, story: Story }).strict(),
+  /** A respondent's case story was deleted. */
+  z.object({ kind: z.literal('story.removed'), respondentId: RespondentId, storyId: StoryId }).strict(),
+  /** Numbers left the team (`stats --release`, the report): what disclosure control published, for the release ledger. Counts only, no person. */
+  z.object({ kind: z.literal('release.recorded'), release: ReleaseRecord }).strict(),
 ])
 export type WorkspaceEventBody = z.infer<typeof WorkspaceEventBody>
 export type WorkspaceEventKind = WorkspaceEventBody['kind']
@@ -193,6 +326,13 @@ export function subjectOf(body: WorkspaceEventBody): RespondentId | null {
     case 'incident.removed':
     case 'relative.removed':
     case 'identifier.removed':
+    case 'testimony.status_set':
+    case 'coding.independent':
+    case 'pseudonym.assigned':
+    case 'vault.keyed':
+    case 'dossier.issued':
+    case 'story.recorded':
+    case 'story.removed':
       return body.respondentId
     case 'questionnaire.published':
     case 'recipients.changed':
@@ -200,7 +340,10 @@ export function subjectOf(body: WorkspaceEventBody): RespondentId | null {
     case 'invites.revoked':
     case 'intake.pulled':
     case 'submission.set_aside':
+    case 'respondent.erased':
+    case 'backup.made':
+    case 'export.written':
+    case 'release.recorded':
       return null
   }
 }
-

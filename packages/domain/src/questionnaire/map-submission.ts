@@ -228,7 +228,10 @@ class Reader {
     this.codebook = codebook
   }
 
+  // Unanswered questions are the common case: they skip the schema, whose failures are costly
+  // to build (a pull maps a million submissions).
   code(value: AnswerValue | undefined, section: SectionName): Code | null {
+    if (typeof value !== 'string') return null
     const code = Code.safeParse(value)
     return code.success && hasCode(this.codebook, section, code.data) ? code.data : null
   }
@@ -254,6 +257,7 @@ class Reader {
   }
 
   country(value: AnswerValue | undefined): CountryCode | null {
+    if (typeof value !== 'string') return null
     const country = CountryCode.safeParse(value)
     return country.success ? country.data : null
   }
@@ -269,6 +273,7 @@ class Reader {
   }
 
   date(value: AnswerValue | undefined): PartialDate {
+    if (value === undefined || value === null) return UNKNOWN_DATE
     const parsed = PartialDate.safeParse(value)
     return parsed.success ? parsed.data : UNKNOWN_DATE
   }
@@ -281,14 +286,30 @@ class Reader {
   }
 }
 
-function topLevelQuestions(questionnaire: Questionnaire): Question[] {
-  return questionnaire.sections.flatMap((s) => s.items.filter((i): i is Question => i.kind !== 'group'))
+// Derived once per questionnaire object (a pull maps every submission against the same one).
+const questionsOf = new WeakMap<Questionnaire, readonly Question[]>()
+const targetsOf = new WeakMap<Questionnaire, ReadonlyMap<MapTarget, string>>()
+
+function topLevelQuestions(questionnaire: Questionnaire): readonly Question[] {
+  let questions = questionsOf.get(questionnaire)
+  if (questions === undefined) {
+    questions = questionnaire.sections.flatMap((s) =>
+      s.items.filter((i): i is Question => i.kind !== 'group'),
+    )
+    questionsOf.set(questionnaire, questions)
+  }
+  return questions
 }
 
-function topLevelTargets(questionnaire: Questionnaire): Map<MapTarget, string> {
-  const targets = new Map<MapTarget, string>()
-  for (const q of topLevelQuestions(questionnaire)) {
-    if (q.kind !== 'attachment' && q.maps !== undefined && !targets.has(q.maps)) targets.set(q.maps, q.id)
+function topLevelTargets(questionnaire: Questionnaire): ReadonlyMap<MapTarget, string> {
+  let targets = targetsOf.get(questionnaire)
+  if (targets === undefined) {
+    const found = new Map<MapTarget, string>()
+    for (const q of topLevelQuestions(questionnaire)) {
+      if (q.kind !== 'attachment' && q.maps !== undefined && !found.has(q.maps)) found.set(q.maps, q.id)
+    }
+    targets = found
+    targetsOf.set(questionnaire, targets)
   }
   return targets
 }

@@ -11,6 +11,7 @@ import { startDemoIntake } from '../../intake/demo-intake.ts'
 import { wholeNumber } from '../../intake/intake-options.ts'
 import { describeOverview, overviewOf } from '../../workspace/overview.ts'
 import { runUntilSignal } from './serve.ts'
+import { startWorkbench } from '../../server/workbench-server.ts'
 import { createWorkspace, openWorkspace, type Workspace } from '../../workspace/workspace.ts'
 
 const DEMO_SEED = 'amanat-demo'
@@ -28,15 +29,17 @@ written to a file, whose path is printed as "demo passphrase: <path>".
 
 Then it builds the intake server and the questionnaire page, starts the intake server (its
 data in <dir>/intake), publishes the default questionnaire signed with the demo workspace's key,
-issues one invite, prints "intake server: <url>" and "invite link: <link>", and keeps running
-until Ctrl-C. Open the link, answer and submit; then, in another terminal, pull the testimony
-into the demo workspace with the command it shows.
+issues one invite, prints "intake server: <url>" and "invite link: <link>", starts the workbench
+(the local web UI) on the demo workspace and prints "workbench: <url>", and keeps running until
+Ctrl-C. Open the invite link, answer and submit; open the workbench link, unlock it with the
+demo passphrase, pull the testimony in (the inbox's button, or the command it shows), and code.
 
 Options:
   --dir <path>          where the demo lives (default: ./.amanat-demo)
   --reset               delete the demo and start over
   --respondents <n>     size of the synthetic study (default: 400)
   --port <n>            the intake server's port on 127.0.0.1 (default 8787; 0 picks a free one)
+  --workbench-port <n>  the workbench's port on 127.0.0.1 (default: a free one)
   --no-serve            only build and print; start no server
   --json                print the overview as JSON on stdout
   -h, --help            this help`,
@@ -45,6 +48,7 @@ Options:
     reset: { type: 'boolean' },
     respondents: { type: 'string' },
     port: { type: 'string' },
+    'workbench-port': { type: 'string' },
     'no-serve': { type: 'boolean' },
     json: { type: 'boolean' },
   },
@@ -52,6 +56,7 @@ Options:
   async run(context) {
     const { values, terminal } = context
     const port = wholeNumber(context, 'port', 0, 65535, 8787)
+    const workbenchPort = wholeNumber(context, 'workbench-port', 0, 65535, 0)
     const root = resolve(typeof values.dir === 'string' ? values.dir : '.amanat-demo')
     const respondents = typeof values.respondents === 'string' ? Number(values.respondents) : 400
     if (!Number.isInteger(respondents) || respondents < 1 || respondents > 1_000_000) {
@@ -120,12 +125,25 @@ Options:
 
     const passphrase = readFileSync(passphraseFile, 'utf8').trim()
     const intake = await startDemoIntake(root, workspaceDir, passphrase, port, terminal)
+    let workbench
+    try {
+      workbench = await startWorkbench({ workspaceDir, port: workbenchPort, log: (line) => terminal.info(line) })
+    } catch (error) {
+      await intake.child.stop()
+      throw error
+    }
     terminal.out(`intake server: ${intake.url}`)
     terminal.out(`invite link: ${intake.inviteLink}`)
-    terminal.info('Open the invite link in a browser, answer and submit. Then, in another terminal:')
+    terminal.out(`workbench: ${workbench.url}`)
+    terminal.info('Open the invite link in a browser, answer and submit. Then open the workbench link, unlock it')
+    terminal.info(`with the demo passphrase (in ${passphraseFile}) and press "Pull" in the inbox; or, in another terminal:`)
     terminal.info(`  AMANAT_PASSPHRASE="$(cat ${passphraseFile})" npx amanat pull --workspace ${workspaceDir} --server ${intake.url}`)
-    terminal.info('Ctrl-C stops the intake server.')
-    return runUntilSignal(intake.child.process, intake.child.exited)
+    terminal.info('Ctrl-C stops the intake server and the workbench.')
+    try {
+      return await runUntilSignal(intake.child.process, intake.child.exited)
+    } finally {
+      await workbench.close()
+    }
   },
 }
 

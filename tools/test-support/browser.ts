@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { CHROMIUM_PATH } from '../../../../tools/test-support/services.ts'
+import { CHROMIUM_PATH } from './services.ts'
 
 /**
  * Debian's Chromium through playwright-core, with a fresh profile directory each time (the profile

@@ -1,0 +1,199 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { basename, dirname, join, resolve } from 'node:path'
+import { sealBytes } from '@amanat/crypto'
+import { openBytes, unlockIdentity } from '@amanat/crypto/open'
+import { openStore, snapshotStore } from '@amanat/database'
+import { inputError, integrityError, usageError } from '@amanat/domain'
+import { writeFileDurably } from '../intake/durable-file.ts'
+import { VAULT_DIR } from '../vault/vault.ts'
+import { SQLITE_STORE_FILE, WORKSPACE_CONFIG_FILE } from '../workspace/workspace-config.ts'
+import {
+  packArchive,
+  sha256Hex,
+  unpackArchive,
+  type ArchiveFile,
+  type BackupManifest,
+} from './backup-archive.ts'
+import { overwriteAndUnlink, overwriteTree } from './files.ts'
+import type { UnlockedWorkspace } from './unlock-keys.ts'
+
+/** The files of a workspace folder a backup carries besides the store snapshot and the vault. */
+const KEY_FILES = [WORKSPACE_CONFIG_FILE, 'keys/analyst.age', 'keys/signing.age', 'backup-identity.age']
+
+/** What a backup wrote. */
+export interface BackupReport {
+  readonly file: string
+  readonly bytes: number
+  readonly sha256: string
+  readonly head: string
+  readonly events: number
+  readonly recipients: readonly string[]
+}
+
+/**
+ * Writes a sealed backup of an embedded workspace (T20): a consistent snapshot of the store
+ * (`VACUUM INTO`, which SQLite3MultipleCiphers writes under the same page key, so no plaintext
+ * touches the disk), the vault, the key files and the derived keys, packed and sealed with age to
+ * the offline backup identity and this analyst. The snapshot is opened and its chain verified
+ * before anything is sealed; the backup is recorded in the log (`backup.made`).
+ *
+ * Throws usage `backup.postgres` for a PostgreSQL workspace (the server's own tools back it up),
+ * input `backup.exists` when `out` exists, integrity `workspace.chain_broken` when the snapshot's
+ * chain does not verify.
+ */
+export async function writeBackup(unlocked: UnlockedWorkspace, out: string): Promise<BackupReport> {
+  const { workspace, keys } = unlocked
+  if (workspace.config.store.dialect !== 'sqlite') {
+    throw usageError(
+      'backup.postgres',
+      "A PostgreSQL workspace is backed up with the server's own tools (pg_dump, base backups); amanat backup covers embedded workspaces.",
+    )
+  }
+  const file = resolve(out)
+  if (existsSync(file))
+    throw inputError('backup.exists', `${file} already exists; a backup never overwrites a file.`)
+  const snapshot = join(workspace.dir, `.snapshot-${randomBytes(6).toString('hex')}.db`)
+  try {
+    await snapshotStore(workspace.store, snapshot)
+    const chain = await verifySnapshot(snapshot, keys.storeKey, keys.subjectKek)
+    const files: ArchiveFile[] = [
+      ...KEY_FILES.map((path) => ({ path, bytes: readFileSync(join(workspace.dir, path)) })),
+      ...vaultFiles(workspace.dir),
+      { path: SQLITE_STORE_FILE, bytes: readFileSync(snapshot) },
+    ]
+    const packed = packArchive(
+      {
+        format: 1,
+        workspaceName: workspace.config.name,
+        createdAt: new Date().toISOString(),
+        head: chain.head,
+        events: chain.events,
+        keys: {
+          storeKey: Buffer.from(keys.storeKey).toString('base64'),
+          subjectKek: Buffer.from(keys.subjectKek).toString('base64'),
+          vaultKey: Buffer.from(keys.vaultKey).toString('base64'),
+        },
+      },
+      files,
+    )
+    const recipients = [workspace.config.keys.backupRecipient, workspace.config.keys.analystRecipient]
+    const sealed = await sealBytes(packed, recipients)
+    packed.fill(0)
+    writeFileDurably(file, sealed)
+    const sha256 = sha256Hex(sealed)
+    await workspace.store.append(workspace.analyst.id, {
+      kind: 'backup.made',
+      sha256,
+      head: chain.head,
+      recipients: recipients.length,
+    })
+    return { file, bytes: sealed.length, sha256, head: chain.head, events: chain.events, recipients }
+  } finally {
+    for (const path of [snapshot, `${snapshot}-wal`, `${snapshot}-shm`])
+      if (existsSync(path)) overwriteAndUnlink(path)
+  }
+}
+
+/** What a restore did. */
+export interface RestoreReport {
+  readonly dir: string
+  readonly workspaceName: string
+  readonly head: string
+  readonly events: number
+}
+
+/**
+ * Restores a backup into a new folder on any machine, with nothing but the backup file, the
+ * offline backup identity file and its passphrase: opens the archive, checks every file's hash,
+ * writes the folder under a temporary name, opens the restored store with the keys the archive
+ * carries and verifies its chain reaches the recorded head, and only then renames it into place.
+ * The restored workspace opens with the same workspace passphrase as the original.
+ *
+ * Throws input `keys.wrong_passphrase`, input `restore.exists` (target not empty), integrity
+ * `backup.corrupt` (the file is damaged or not a backup, or was not sealed to this identity),
+ * integrity `workspace.chain_broken` (the restored chain does not verify or ends elsewhere).
+ */
+export async function restoreBackup(options: {
+  readonly backup: string
+  readonly identityFile: Uint8Array
+  readonly backupPassphrase: string
+  readonly to: string
+}): Promise<RestoreReport> {
+  const target = resolve(options.to)
+  if (existsSync(target) && readdirSync(target).length > 0) {
+    throw inputError(
+      'restore.exists',
+      `${target} exists and is not empty; a restore never writes over other files.`,
+    )
+  }
+  const { identity } = await unlockIdentity(options.identityFile, options.backupPassphrase)
+  let packed: Uint8Array
+  try {
+    packed = await openBytes(readFileSync(resolve(options.backup)), [identity])
+  } catch {
+    throw integrityError(
+      'backup.corrupt',
+      'The backup cannot be opened with this identity: it is damaged, or was sealed to other keys.',
+    )
+  }
+  const { manifest, files } = unpackArchive(packed)
+  const staging = join(dirname(target), `.${basename(target)}.restoring-${randomBytes(6).toString('hex')}`)
+  try {
+    for (const file of files) {
+      mkdirSync(dirname(join(staging, file.path)), { recursive: true, mode: 0o700 })
+      writeFileDurably(join(staging, file.path), file.bytes)
+    }
+    const chain = await verifySnapshot(
+      join(staging, SQLITE_STORE_FILE),
+      key(manifest, 'storeKey'),
+      key(manifest, 'subjectKek'),
+    )
+    if (chain.head !== manifest.head || chain.events !== manifest.events) {
+      throw integrityError(
+        'workspace.chain_broken',
+        'The restored event log does not end at the head the backup recorded.',
+      )
+    }
+    if (existsSync(target)) rmSync(target, { recursive: true })
+    renameSync(staging, target)
+  } catch (error) {
+    if (existsSync(staging)) overwriteTree(staging)
+    throw error
+  }
+  return { dir: target, workspaceName: manifest.workspaceName, head: manifest.head, events: manifest.events }
+}
+
+function key(manifest: BackupManifest, name: keyof BackupManifest['keys']): Uint8Array {
+  return Buffer.from(manifest.keys[name], 'base64')
+}
+
+async function verifySnapshot(
+  file: string,
+  storeKey: Uint8Array,
+  subjectKek: Uint8Array,
+): Promise<{ head: string; events: number }> {
+  const store = await openStore({ dialect: 'sqlite', file, storeKey, subjectKek })
+  try {
+    await store.checkIntegrity()
+    const report = await store.verify()
+    if (!report.ok) {
+      throw integrityError(
+        'workspace.chain_broken',
+        `The snapshot's event log is broken at event ${String(report.firstBroken.seq)}.`,
+      )
+    }
+    return { head: report.head, events: report.events }
+  } finally {
+    await store.close()
+  }
+}
+
+function vaultFiles(dir: string): ArchiveFile[] {
+  const vault = join(dir, VAULT_DIR)
+  if (!existsSync(vault)) return []
+  return readdirSync(vault)
+    .filter((name) => name.endsWith('.entry'))
+    .sort()
+    .map((name) => ({ path: `${VAULT_DIR}/${name}`, bytes: readFileSync(join(vault, name)) }))
+}

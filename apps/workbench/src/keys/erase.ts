@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { eraseRespondent, recordedErasure, type ErasureReport } from '@amanat/database'
+import { RespondentId } from '@amanat/domain'
+import { openSearchIndex, SEARCH_INDEX_FILE, searchIndexKey } from '@amanat/search'
+import type { UnlockedWorkspace } from './unlock-keys.ts'
+import { findRespondent } from './respondent-ref.ts'
+
+/** What a workspace erasure did, for the command's output. */
+export interface WorkspaceErasure extends ErasureReport {
+  /** Whether a vault entry file was overwritten and removed. */
+  readonly vaultEntryRemoved: boolean
+  /** Whether the workspace's search index existed and has dropped the respondent's text. */
+  readonly searchIndexPurged: boolean
+}
+
+/**
+ * What erasure cannot reach, said in the command's output and in docs/erasure.md. The same
+ * words in both places: an analyst must not believe more was destroyed than was.
+ */
+export const ERASURE_LIMITS: readonly string[] = [
+  'backups made before now (amanat backup files) still hold the respondent: erase them too, or keep them offline until they expire',
+  'exports, reports, dossiers and travel copies already written are files of their own: this workspace cannot reach them',
+  "PostgreSQL: deleted rows linger in dead tuples until VACUUM, and in the server's WAL archive, replicas and base backups",
+  'on SSDs and copy-on-write filesystems old blocks of the (encrypted) files may survive; without the keys they stay unreadable',
+]
+
+/**
+ * Erases a respondent from an unlocked workspace: overwrites and removes their vault entry, then
+ * records the erasure and destroys their key (`eraseRespondent`, which also deletes every row of
+ * theirs). `ref` is the respondent's key, pseudonym or id; the id alone also finishes an erasure
+ * that was interrupted after it was recorded (the rows that carried the key are gone by then).
+ */
+export async function eraseInWorkspace(unlocked: UnlockedWorkspace, ref: string): Promise<WorkspaceErasure> {
+  const { store, analyst } = unlocked.workspace
+  const id = (await resumableId(unlocked, ref)) ?? (await findRespondent(store, ref)).id
+  const vaultEntryRemoved = unlocked.vault.remove(id)
+  const report = await eraseRespondent(store, analyst.id, id)
+  const searchIndexPurged = await purgeSearchIndex(unlocked)
+  return { ...report, vaultEntryRemoved, searchIndexPurged }
+}
+
+/**
+ * The search index is a derived file of its own: catching it up with the log applies the
+ * `respondent.erased` event there too (documents dropped, index merged, freed pages zeroed). Done
+ * now rather than at the next search, so the erased text does not wait in the file. Deleting the
+ * file instead would leave its (encrypted) pages on disk and the next search rebuilding it all.
+ */
+async function purgeSearchIndex(unlocked: UnlockedWorkspace): Promise<boolean> {
+  const file = join(unlocked.workspace.dir, SEARCH_INDEX_FILE)
+  if (!existsSync(file)) return false
+  const key = searchIndexKey(unlocked.keys.storeKey)
+  const index = openSearchIndex({ file, key, store: unlocked.workspace.store })
+  try {
+    await index.catchUp()
+    return true
+  } finally {
+    index.close()
+    key.fill(0)
+  }
+}
+
+async function resumableId(unlocked: UnlockedWorkspace, ref: string): Promise<string | null> {
+  const id = RespondentId.safeParse(ref.trim())
+  if (!id.success) return null
+  return (await recordedErasure(unlocked.workspace.store, id.data)) === null ? null : id.data
+}

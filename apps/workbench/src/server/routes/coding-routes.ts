@@ -1,0 +1,96 @@
+import { CONSENT_FORMS, CONSENT_USES, DISCLOSURE_WISHES, TESTIMONY_STATUSES } from '@amanat/domain'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import {
+  recordIdentifier,
+  recordIncident,
+  recordRelative,
+  removeIdentifier,
+  removeIncident,
+  removeRelative,
+  setImpacts,
+  type IdentifierDraft,
+  type IncidentDraft,
+  type RelativeDraft,
+} from '../../service/coding.ts'
+import { pseudonymFor, setConsent, setDisclosure } from '../../service/respondent-settings.ts'
+import { recordIndependentCoding, setStatus } from '../../service/workflow.ts'
+import { jsonBody } from '../api-errors.ts'
+import { Draft, pathId, pathRef, type Work } from './route-kit.ts'
+
+/** Coding and review: incidents, relatives, identifiers, impacts, the workflow status, consent, disclosure and the pseudonym. */
+
+const StatusChange = z
+  .object({ status: z.enum(TESTIMONY_STATUSES), note: z.string().max(2000).nullable().default(null) })
+  .strict()
+const Types = z.object({ types: z.array(z.string().max(63)).max(200) }).strict()
+const ConsentBody = z
+  .object({
+    uses: z.array(z.enum(CONSENT_USES)).max(CONSENT_USES.length),
+    withdrawn: z.boolean(),
+    form: z.enum(CONSENT_FORMS),
+  })
+  .strict()
+const DisclosureBody = z.object({ disclosure: z.enum(DISCLOSURE_WISHES) }).strict()
+const Impacts = z.object({ impacts: z.array(z.string().max(63)).max(50) }).strict()
+
+export function codingRoutes(open: () => Work): Hono {
+  const app = new Hono()
+  const work = () => open().service
+
+  app.post('/testimonies/:respondentId/:testimonyId/incidents', async (c) => {
+    const draft = (await jsonBody(c, Draft)) as IncidentDraft
+    return c.json({ incident: await recordIncident(work(), pathRef(c.req.param()), draft) })
+  })
+  app.post('/testimonies/:respondentId/:testimonyId/status', async (c) => {
+    const { status, note } = await jsonBody(c, StatusChange)
+    return c.json({ workflow: await setStatus(work(), pathRef(c.req.param()), status, note) })
+  })
+  app.post('/testimonies/:respondentId/:testimonyId/independent', async (c) => {
+    const { types } = await jsonBody(c, Types)
+    await recordIndependentCoding(work(), pathRef(c.req.param()), types)
+    return c.json({ ok: true })
+  })
+
+  app.delete('/respondents/:respondentId/incidents/:id', async (c) => {
+    await removeIncident(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')))
+    return c.json({ ok: true })
+  })
+  app.post('/respondents/:respondentId/relatives', async (c) => {
+    const draft = (await jsonBody(c, Draft)) as RelativeDraft
+    return c.json({ relative: await recordRelative(work(), pathId(c.req.param('respondentId')), draft) })
+  })
+  app.delete('/respondents/:respondentId/relatives/:id', async (c) => {
+    await removeRelative(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')))
+    return c.json({ ok: true })
+  })
+  app.post('/respondents/:respondentId/identifiers', async (c) => {
+    const draft = (await jsonBody(c, Draft)) as unknown as IdentifierDraft
+    return c.json({ identifier: await recordIdentifier(work(), pathId(c.req.param('respondentId')), draft) })
+  })
+  app.delete('/respondents/:respondentId/identifiers/:id', async (c) => {
+    await removeIdentifier(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')))
+    return c.json({ ok: true })
+  })
+  app.post('/respondents/:respondentId/impacts', async (c) => {
+    const { impacts } = await jsonBody(c, Impacts)
+    await setImpacts(work(), pathId(c.req.param('respondentId')), impacts)
+    return c.json({ ok: true })
+  })
+
+  app.post('/respondents/:respondentId/consent', async (c) => {
+    const change = await jsonBody(c, ConsentBody)
+    return c.json({ respondent: await setConsent(work(), pathId(c.req.param('respondentId')), change) })
+  })
+  app.post('/respondents/:respondentId/disclosure', async (c) => {
+    const { disclosure } = await jsonBody(c, DisclosureBody)
+    return c.json({
+      respondent: await setDisclosure(work(), pathId(c.req.param('respondentId')), disclosure),
+    })
+  })
+  app.post('/respondents/:respondentId/pseudonym', async (c) => {
+    return c.json({ pseudonym: await pseudonymFor(work(), pathId(c.req.param('respondentId'))) })
+  })
+
+  return app
+}

@@ -1,0 +1,215 @@
+import {
+  checkCodes,
+  Identifier,
+  IdentifierId,
+  IDENTIFIER_KINDS,
+  Incident,
+  IncidentId,
+  inputError,
+  describeIssues,
+  newId,
+  Relative,
+  RelativeId,
+  Respondent,
+  type CountryCode,
+  type IdentifierKind,
+} from '@amanat/domain'
+import type { z } from 'zod'
+import { normaliseIdentifier } from './identifier-normalise.ts'
+import { loadRespondent, loadTestimony, respondentNumber, type TestimonyRef } from './records.ts'
+import type { WorkbenchSession } from './session.ts'
+
+/**
+ * Coding a testimony: incidents, relatives, perpetrator identifiers and the respondent's impacts.
+ * Each change is one event written by the session's analyst; codes are checked against the
+ * current codebook (an unknown code is an input error with the nearest code as a hint) and every
+ * incident and relative records the codebook version it was coded with.
+ */
+
+/** An incident as the coding form sends it: everything but what the service fills in. */
+export type IncidentDraft = Omit<
+  z.input<typeof Incident>,
+  'id' | 'testimonyId' | 'respondentId' | 'codebook'
+> & {
+  /** Set to edit an existing incident; omitted for a new one. */
+  readonly id?: string
+}
+
+/** A relative as the coding form sends it. */
+export type RelativeDraft = Omit<z.input<typeof Relative>, 'id' | 'respondentId' | 'codebook'> & {
+  readonly id?: string
+}
+
+/** A perpetrator or channel identifier as the coding form sends it (`normalised` is computed). */
+export interface IdentifierDraft {
+  readonly id?: string
+  readonly kind: IdentifierKind
+  readonly value: string
+  /** The respondent's incidents it was seen in; the first one's received country reads local phone numbers. */
+  readonly incidentIds: readonly string[]
+}
+
+/**
+ * Records (or, with `draft.id`, replaces) an incident of a testimony.
+ *
+ * @throws AmanatError input `input.invalid` (the problems in the message), `codebook.unknown_code`,
+ *   `relative.not_found`, `testimony.not_found`.
+ */
+export async function recordIncident(
+  session: WorkbenchSession,
+  ref: TestimonyRef,
+  draft: IncidentDraft,
+): Promise<Incident> {
+  const { no, testimony } = await loadTestimony(session, ref)
+  const incident = parseRecord(Incident, {
+    ...draft,
+    id: draft.id ?? newId(IncidentId),
+    testimonyId: testimony.id,
+    respondentId: testimony.respondentId,
+    codebook: session.codebookRef,
+  })
+  checkCodes(session.codebook, { incidents: [incident] })
+  if (incident.relativeId !== null)
+    await mustExist(session, 'relatives', no, incident.relativeId, 'relative.not_found')
+  await session.store.append(session.analyst.id, { kind: 'incident.recorded', incident })
+  return incident
+}
+
+/** Removes an incident (and its links to identifiers). Throws input `incident.not_found`. */
+export async function removeIncident(
+  session: WorkbenchSession,
+  respondentId: string,
+  incidentId: string,
+): Promise<void> {
+  const no = await respondentNumber(session, respondentId)
+  await mustExist(session, 'incidents', no, incidentId, 'incident.not_found')
+  await session.store.append(session.analyst.id, { kind: 'incident.removed', respondentId, incidentId })
+}
+
+/**
+ * Records (or replaces) a relative of a respondent.
+ *
+ * @throws AmanatError input `input.invalid`, `codebook.unknown_code`, `respondent.not_found`.
+ */
+export async function recordRelative(
+  session: WorkbenchSession,
+  respondentId: string,
+  draft: RelativeDraft,
+): Promise<Relative> {
+  const { respondent } = await loadRespondent(session, respondentId)
+  const relative = parseRecord(Relative, {
+    ...draft,
+    id: draft.id ?? newId(RelativeId),
+    respondentId: respondent.id,
+    codebook: session.codebookRef,
+  })
+  checkCodes(session.codebook, { relatives: [relative] })
+  await session.store.append(session.analyst.id, { kind: 'relative.recorded', relative })
+  return relative
+}
+
+/** Removes a relative. Throws input `relative.not_found`. */
+export async function removeRelative(
+  session: WorkbenchSession,
+  respondentId: string,
+  relativeId: string,
+): Promise<void> {
+  const no = await respondentNumber(session, respondentId)
+  await mustExist(session, 'relatives', no, relativeId, 'relative.not_found')
+  await session.store.append(session.analyst.id, { kind: 'relative.removed', respondentId, relativeId })
+}
+
+/**
+ * Records (or replaces) an identifier, normalised (phones to E.164 read in the first linked
+ * incident's received country).
+ *
+ * @throws AmanatError input `input.invalid`, `identifier.bad_phone`, `identifier.bad_email`, `incident.not_found`.
+ */
+export async function recordIdentifier(
+  session: WorkbenchSession,
+  respondentId: string,
+  draft: IdentifierDraft,
+): Promise<Identifier> {
+  const no = await respondentNumber(session, respondentId)
+  if (!IDENTIFIER_KINDS.includes(draft.kind))
+    throw inputError('input.invalid', `An identifier kind is one of: ${IDENTIFIER_KINDS.join(', ')}.`)
+  const incidents =
+    draft.incidentIds.length === 0
+      ? []
+      : await session.store.db
+          .selectFrom('incidents')
+          .select(['id', 'received_country'])
+          .where('respondent_no', '=', no)
+          .where('id', 'in', [...draft.incidentIds])
+          .execute()
+  const missing = draft.incidentIds.find((id) => !incidents.some((i) => i.id === id))
+  if (missing !== undefined)
+    throw inputError(
+      'incident.not_found',
+      'An identifier can only be linked to incidents of the same respondent.',
+    )
+  const first = incidents.find((i) => i.id === draft.incidentIds[0])
+  const region = (first?.received_country ?? null) as CountryCode | null
+  const identifier = parseRecord(Identifier, {
+    id: draft.id ?? newId(IdentifierId),
+    respondentId,
+    kind: draft.kind,
+    value: draft.value,
+    normalised: normaliseIdentifier(draft.kind, draft.value, region),
+    incidentIds: [...new Set(draft.incidentIds)],
+  })
+  await session.store.append(session.analyst.id, { kind: 'identifier.recorded', identifier })
+  return identifier
+}
+
+/** Removes an identifier. Throws input `identifier.not_found`. */
+export async function removeIdentifier(
+  session: WorkbenchSession,
+  respondentId: string,
+  identifierId: string,
+): Promise<void> {
+  const no = await respondentNumber(session, respondentId)
+  await mustExist(session, 'identifiers', no, identifierId, 'identifier.not_found')
+  await session.store.append(session.analyst.id, { kind: 'identifier.removed', respondentId, identifierId })
+}
+
+/**
+ * Sets what the harassment did to the respondent (impact codes), re-recording the respondent.
+ *
+ * @throws AmanatError input `codebook.unknown_code`, `respondent.not_found`.
+ */
+export async function setImpacts(
+  session: WorkbenchSession,
+  respondentId: string,
+  impacts: readonly string[],
+): Promise<void> {
+  const { respondent } = await loadRespondent(session, respondentId)
+  const changed = parseRecord(Respondent, { ...respondent, impacts: [...new Set(impacts)] })
+  checkCodes(session.codebook, { respondents: [changed] })
+  await session.store.append(session.analyst.id, { kind: 'respondent.recorded', respondent: changed })
+}
+
+/** Parses a record at the service boundary; input `input.invalid` with the problems. */
+export function parseRecord<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success)
+    throw inputError('input.invalid', `That is not valid: ${describeIssues(parsed.error).join('; ')}.`)
+  return parsed.data
+}
+
+async function mustExist(
+  session: WorkbenchSession,
+  table: 'incidents' | 'relatives' | 'identifiers',
+  no: number,
+  id: string,
+  code: string,
+): Promise<void> {
+  const row = await session.store.db
+    .selectFrom(table)
+    .select('id')
+    .where('respondent_no', '=', no)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (row === undefined)
+    throw inputError(code, `There is no such ${code.split('.')[0] ?? 'record'} for this respondent.`)
+}

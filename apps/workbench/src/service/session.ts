@@ -1,0 +1,135 @@
+import {
+  AnalystId,
+  AnalystProfile,
+  Codebook,
+  codebookRef,
+  inputError,
+  integrityError,
+  newId,
+} from '@amanat/domain'
+import type { WorkspaceStore } from '@amanat/database'
+import type { Workspace } from '../workspace/workspace.ts'
+
+/**
+ * What every service call works in: the open store, the analyst profile the work is recorded
+ * under (the author of every event: a label, not an account, DESIGN.md "Analysts") and the
+ * workspace's current codebook (the latest `codebook.adopted`, which a recode moves on).
+ *
+ * One session is used by one UI at a time; its writes go through the store, which serialises them.
+ */
+export class WorkbenchSession {
+  readonly store: WorkspaceStore
+  #analyst: AnalystProfile
+  #codebook: Codebook
+
+  private constructor(store: WorkspaceStore, analyst: AnalystProfile, codebook: Codebook) {
+    this.store = store
+    this.#analyst = analyst
+    this.#codebook = codebook
+  }
+
+  /**
+   * Opens a session over `store`, working as the analyst profile `analystId`.
+   *
+   * @throws AmanatError input `analyst.unknown` when the workspace has no such profile; integrity
+   *   `workspace.codebook_missing` when no codebook was ever adopted.
+   */
+  static async open(store: WorkspaceStore, analystId: string): Promise<WorkbenchSession> {
+    const analyst = await findAnalyst(store, analystId)
+    return new WorkbenchSession(store, analyst, await currentCodebook(store))
+  }
+
+  /** The analyst every event of this session is recorded under. */
+  get analyst(): AnalystProfile {
+    return this.#analyst
+  }
+
+  /** The codebook codings are checked against and recorded with. */
+  get codebook(): Codebook {
+    return this.#codebook
+  }
+
+  /** `id@version` of {@link codebook}, as incidents record it. */
+  get codebookRef(): string {
+    return codebookRef(this.#codebook)
+  }
+
+  /** Works as another existing analyst profile from now on (throws input `analyst.unknown`). */
+  async useAnalyst(analystId: string): Promise<void> {
+    this.#analyst = await findAnalyst(this.store, analystId)
+  }
+
+  /** Called by a recode once its `codebook.adopted` is stored. */
+  adopted(codebook: Codebook): void {
+    this.#codebook = codebook
+  }
+}
+
+/** A session over an open workspace, as the analyst profile workspace.json names (or `analystId`). */
+export function sessionFor(
+  workspace: Workspace,
+  analystId: string = workspace.analyst.id,
+): Promise<WorkbenchSession> {
+  return WorkbenchSession.open(workspace.store, analystId)
+}
+
+/** Every analyst profile of the workspace, by label. */
+export async function listAnalysts(session: WorkbenchSession): Promise<readonly AnalystProfile[]> {
+  const rows = await session.store.db
+    .selectFrom('analysts')
+    .select(['id', 'label'])
+    .orderBy('label')
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => AnalystProfile.parse(row))
+}
+
+/**
+ * Adds an analyst profile (`analyst.added`, written by the session's analyst). Labels are unique
+ * in a workspace, ignoring case: history shows labels, and two alike would be indistinguishable.
+ *
+ * @throws AmanatError input `input.invalid` for an empty or over-long label, `analyst.exists` for a taken one.
+ */
+export async function addAnalyst(session: WorkbenchSession, label: string): Promise<AnalystProfile> {
+  const parsed = AnalystProfile.shape.label.safeParse(label)
+  if (!parsed.success) throw inputError('input.invalid', 'An analyst label is 1 to 60 characters.')
+  const taken = (await listAnalysts(session)).some((a) => a.label.toLowerCase() === parsed.data.toLowerCase())
+  if (taken)
+    throw inputError(
+      'analyst.exists',
+      `There is already an analyst profile called ${JSON.stringify(parsed.data)}.`,
+    )
+  const analyst: AnalystProfile = { id: newId(AnalystId), label: parsed.data }
+  await session.store.append(session.analyst.id, { kind: 'analyst.added', analyst })
+  return analyst
+}
+
+async function findAnalyst(store: WorkspaceStore, analystId: string): Promise<AnalystProfile> {
+  const row = await store.db
+    .selectFrom('analysts')
+    .select(['id', 'label'])
+    .where('id', '=', analystId)
+    .executeTakeFirst()
+  if (row === undefined) throw inputError('analyst.unknown', 'This workspace has no such analyst profile.')
+  return AnalystProfile.parse(row)
+}
+
+/**
+ * The latest adopted codebook, read from the log (a partial index of 0002 finds the adoption
+ * events), parsed again at this boundary.
+ */
+export async function currentCodebook(store: WorkspaceStore): Promise<Codebook> {
+  const latest = await store.db
+    .selectFrom('events')
+    .select('seq')
+    .where('kind', '=', 'codebook.adopted')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  const [event] =
+    latest === undefined ? [] : await store.events({ afterSeq: Number(latest.seq) - 1, limit: 1 })
+  const parsed = event?.body?.kind === 'codebook.adopted' ? Codebook.safeParse(event.body.codebook) : null
+  if (parsed?.success !== true)
+    throw integrityError('workspace.codebook_missing', 'This workspace has adopted no codebook.')
+  return parsed.data
+}

@@ -1,0 +1,384 @@
+import type { Incident, JsonValue } from '@amanat/domain'
+import type { TestimonyView } from '../../service/types.ts'
+import { api } from '../api.ts'
+import { checkboxGroup, checkedValues, content, h } from '../dom.ts'
+import { t, tv } from '../i18n/i18n.ts'
+import { setShortcuts, SHORTCUT_HELP } from '../shortcuts.ts'
+import { page } from '../state.ts'
+import { identifierForm, incidentForm, relativeForm, type OpenForm } from './coding-forms.ts'
+import { consentPanel } from './consent-panel.ts'
+import { historyPanel } from './history-panel.ts'
+import { clearNotice, showError, showSaved } from './notice.ts'
+import { reviewPanel } from './review-panel.ts'
+import { storiesPanel } from './stories-panel.ts'
+import { codeLabel, codeOptions, countryLabel } from './vocab.ts'
+
+/**
+ * The reader and coding screen for one testimony: on one side what the respondent said (answers,
+ * their account in their own language, attachments shown from this server only, and the analyst's
+ * translation), on the other the coding: incidents, relatives, identifiers, impacts, review,
+ * consent and pseudonym, case stories, and the record's history. Keyboard: `n` new incident, `1`–`9` type,
+ * `s` save, `Esc` close, `j`/`k` next and previous testimony of the last list.
+ */
+export function readerScreen(view: HTMLElement, respondentId: string, testimonyId: string): void {
+  const base = `/api/testimonies/${respondentId}/${testimonyId}`
+  const respondentBase = `/api/respondents/${respondentId}`
+  let open: OpenForm | null = null
+  const formSlot = h('div', { class: 'form-slot' })
+
+  const step = (delta: number) => {
+    const index = page.listed.findIndex((r) => r.testimonyId === testimonyId)
+    const target = page.listed[index + delta]
+    if (target !== undefined) location.hash = `#/t/${target.respondentId}/${target.testimonyId}`
+  }
+
+  const show = (data: TestimonyView) => {
+    const reload = () => readerScreen(view, respondentId, testimonyId)
+    const close = () => {
+      open = null
+      formSlot.replaceChildren()
+    }
+    const openForm = (form: OpenForm) => {
+      open = form
+      formSlot.replaceChildren(form.element)
+      form.element.querySelector<HTMLElement>('select, input, textarea')?.focus()
+    }
+    const newIncident = () => openForm(incidentForm(base, null, data.relatives, reload, close))
+
+    const { respondent, testimony } = data
+    view.replaceChildren(
+      h(
+        'div',
+        { class: 'reader-head' },
+        h(
+          'h1',
+          {},
+          `${t('testimony')} `,
+          h('bdi', {}, respondent.key),
+          respondent.pseudonym === null ? null : [' · ', content(respondent.pseudonym)],
+        ),
+        h(
+          'p',
+          { class: 'muted' },
+          `${tv('mode_', testimony.source.mode)} · ${testimony.receivedOn} · ${countryLabel(respondent.residenceCountry)} · `,
+          h('span', { class: 'badge', id: 'status' }, tv('status_', data.workflow.status)),
+        ),
+        stepButtons(step),
+      ),
+      h(
+        'div',
+        { class: 'reader' },
+        h(
+          'section',
+          { class: 'source', 'aria-labelledby': 'source-title' },
+          h('h2', { id: 'source-title', class: 'visually-hidden' }, t('testimony')),
+          narratives(data),
+          answers(testimony.answers),
+          attachments(respondentBase, data),
+          translationForm(base, data),
+        ),
+        h(
+          'section',
+          { class: 'coding', 'aria-labelledby': 'coding-title' },
+          h(
+            'h2',
+            { id: 'coding-title' },
+            t('codingTitle'),
+            ' ',
+            h('small', { class: 'muted' }, t('codebookVersion', { ref: data.codebookRef })),
+          ),
+          shortcutHint(),
+          incidentList(
+            data,
+            respondentBase,
+            newIncident,
+            (incident) => openForm(incidentForm(base, incident, data.relatives, reload, close)),
+            reload,
+          ),
+          formSlot,
+          relativeList(
+            data,
+            respondentBase,
+            () => openForm(relativeForm(respondentBase, null, reload, close)),
+            (r) => openForm(relativeForm(respondentBase, r, reload, close)),
+            reload,
+          ),
+          identifierList(
+            data,
+            respondentBase,
+            () => openForm(identifierForm(respondentBase, null, data.incidents, reload, close)),
+            (i) => openForm(identifierForm(respondentBase, i, data.incidents, reload, close)),
+            reload,
+          ),
+          impactsForm(respondentBase, respondent.impacts),
+          reviewPanel(base, data, reload),
+          consentPanel(respondentBase, respondent, reload),
+          storiesPanel(respondentBase, respondent),
+          historyPanel(respondentBase),
+        ),
+      ),
+    )
+    setShortcuts({
+      n: newIncident,
+      s: () => open?.save(),
+      digit: (n) => open?.pick?.(n),
+      Escape: close,
+      j: () => step(1),
+      k: () => step(-1),
+    })
+  }
+
+  clearNotice()
+  api.get<TestimonyView>(base).then(show).catch(showError)
+}
+
+/** The coding keys at a glance, linking to the full list. */
+function shortcutHint(): HTMLElement {
+  const keys = SHORTCUT_HELP.filter(([key]) => key !== '/' && key !== '?').map(([key, message]) =>
+    h('span', {}, h('kbd', {}, key), ` ${t(message)}`),
+  )
+  return h(
+    'p',
+    { class: 'muted shortcut-hint' },
+    keys.flatMap((k, i) => (i === 0 ? [k] : [' · ', k])),
+    ' · ',
+    h('a', { href: '#/help', 'aria-keyshortcuts': '?' }, t('navHelp')),
+  )
+}
+
+function stepButtons(step: (delta: number) => void): HTMLElement {
+  const previous = h(
+    'button',
+    { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'k' },
+    t('previous'),
+  )
+  const next = h('button', { type: 'button', class: 'secondary', 'aria-keyshortcuts': 'j' }, t('next'))
+  previous.addEventListener('click', () => step(-1))
+  next.addEventListener('click', () => step(1))
+  return h('div', { class: 'actions' }, previous, next)
+}
+
+function narratives(data: TestimonyView): HTMLElement {
+  return h(
+    'div',
+    {},
+    h('h3', {}, t('readerNarratives')),
+    data.testimony.narratives.length === 0
+      ? h('p', { class: 'muted' }, t('empty'))
+      : data.testimony.narratives.map((n) => content(n.text, n.language, 'p')),
+  )
+}
+
+/** An answer as text: lists joined, objects (date answers, repeated groups) as compact JSON. */
+function answerText(value: JsonValue): string {
+  if (value === null) return '—'
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value)
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.join(', ')
+  return JSON.stringify(value)
+}
+
+function answers(values: Readonly<Record<string, JsonValue>>): HTMLElement {
+  const entries = Object.entries(values)
+  return h(
+    'div',
+    {},
+    h('h3', {}, t('readerAnswers')),
+    entries.length === 0
+      ? h('p', { class: 'muted' }, t('empty'))
+      : h(
+          'dl',
+          { class: 'answers' },
+          entries.flatMap(([question, value]) => [
+            h('dt', {}, question),
+            h('dd', {}, content(answerText(value))),
+          ]),
+        ),
+  )
+}
+
+function attachments(respondentBase: string, data: TestimonyView): HTMLElement | null {
+  if (data.attachments.length === 0) return null
+  return h(
+    'div',
+    {},
+    h('h3', {}, t('readerAttachments')),
+    h(
+      'ul',
+      { class: 'attachments' },
+      data.attachments.map((a) => {
+        const url = `${respondentBase}/attachments/${a.id}`
+        const name = a.originalName ?? a.mediaType
+        if (!a.available) return h('li', {}, content(name), ` (${t('notAvailable')})`)
+        return h(
+          'li',
+          {},
+          a.mediaType.startsWith('image/') && a.mediaType !== 'image/svg+xml'
+            ? h('img', { src: url, alt: name, loading: 'lazy' })
+            : h('a', { href: url, download: '' }, content(name)),
+        )
+      }),
+    ),
+  )
+}
+
+function translationForm(base: string, data: TestimonyView): HTMLElement {
+  const current = data.testimony.translation
+  const language = h('input', {
+    type: 'text',
+    name: 'language',
+    value: current?.language ?? 'en',
+    maxlength: 35,
+    size: 6,
+    autocomplete: 'off',
+  })
+  const text = h(
+    'textarea',
+    { name: 'text', rows: 6, dir: 'auto', lang: current?.language ?? 'en' },
+    current?.text ?? '',
+  )
+  const form = h(
+    'form',
+    { class: 'translation' },
+    h('h3', {}, t('readerTranslation')),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('translationLanguage')), language),
+    h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('readerTranslation')), text),
+    h('button', { type: 'submit' }, t('saveTranslation')),
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const translation =
+      text.value.trim() === '' ? null : { language: language.value.trim(), text: text.value }
+    api.post(`${base}/translation`, { translation }).then(showSaved).catch(showError)
+  })
+  return form
+}
+
+function listSection<T>(
+  title: string,
+  addLabel: string,
+  items: readonly T[],
+  describe: (item: T) => (Node | string)[],
+  onAdd: () => void,
+  onEdit: (item: T) => void,
+  removeUrl: (item: T) => string,
+  reload: () => void,
+  id: string,
+  shortcut?: string,
+): HTMLElement {
+  const add = h(
+    'button',
+    { type: 'button', class: 'add', ...(shortcut === undefined ? {} : { 'aria-keyshortcuts': shortcut }) },
+    addLabel,
+  )
+  add.addEventListener('click', onAdd)
+  return h(
+    'div',
+    { class: 'coded-list', id },
+    h('h3', {}, title, ` (${String(items.length)})`),
+    h(
+      'ul',
+      {},
+      items.map((item) => {
+        const edit = h('button', { type: 'button', class: 'link' }, t('edit'))
+        const remove = h('button', { type: 'button', class: 'link danger' }, t('remove'))
+        edit.addEventListener('click', () => onEdit(item))
+        remove.addEventListener('click', () => {
+          api.delete(removeUrl(item)).then(reload).catch(showError)
+        })
+        return h('li', {}, h('span', {}, describe(item)), ' ', edit, ' ', remove)
+      }),
+    ),
+    add,
+  )
+}
+
+function incidentList(
+  data: TestimonyView,
+  respondentBase: string,
+  onAdd: () => void,
+  onEdit: (i: Incident) => void,
+  reload: () => void,
+): HTMLElement {
+  return listSection(
+    t('incidents'),
+    t('newIncident'),
+    data.incidents,
+    (i) => [
+      h('strong', {}, codeLabel('harassment_types', i.type)),
+      ` · ${codeLabel('channels', i.channel)} · ${codeLabel('perpetrators', i.perpetrator)} · ${countryLabel(i.receivedIn.country)} ← ${countryLabel(i.originatedIn.country)} · ${i.date.precision === 'unknown' ? '?' : i.date.value}`,
+    ],
+    onAdd,
+    onEdit,
+    (i) => `${respondentBase}/incidents/${i.id}`,
+    reload,
+    'incidents',
+    'n',
+  )
+}
+
+function relativeList(
+  data: TestimonyView,
+  respondentBase: string,
+  onAdd: () => void,
+  onEdit: (r: TestimonyView['relatives'][number]) => void,
+  reload: () => void,
+): HTMLElement {
+  return listSection(
+    t('relatives'),
+    t('newRelative'),
+    data.relatives,
+    (r) => [
+      h('strong', {}, codeLabel('relations', r.relation)),
+      ` · ${codeLabel('relative_statuses', r.status)}${r.since.precision === 'unknown' ? '' : ` · ${r.since.value}`}`,
+    ],
+    onAdd,
+    onEdit,
+    (r) => `${respondentBase}/relatives/${r.id}`,
+    reload,
+    'relatives',
+  )
+}
+
+function identifierList(
+  data: TestimonyView,
+  respondentBase: string,
+  onAdd: () => void,
+  onEdit: (i: TestimonyView['identifiers'][number]) => void,
+  reload: () => void,
+): HTMLElement {
+  return listSection(
+    t('identifiers'),
+    t('newIdentifier'),
+    data.identifiers,
+    (i) => [
+      `${tv('idkind_', i.kind)}: `,
+      content(i.value),
+      i.normalised !== null && i.normalised !== i.value ? ` (${i.normalised})` : '',
+    ],
+    onAdd,
+    onEdit,
+    (i) => `${respondentBase}/identifiers/${i.id}`,
+    reload,
+    'identifiers',
+  )
+}
+
+function impactsForm(respondentBase: string, current: readonly string[]): HTMLElement {
+  const chosen = new Set(current)
+  const form = h(
+    'form',
+    { class: 'impacts' },
+    checkboxGroup(t('impacts'), 'impacts', codeOptions('impacts'), (code) => chosen.has(code)),
+    h('button', { type: 'submit' }, t('saveImpacts')),
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    api
+      .post(`${respondentBase}/impacts`, { impacts: checkedValues(form, 'impacts') })
+      .then(showSaved)
+      .catch(showError)
+  })
+  return form
+}

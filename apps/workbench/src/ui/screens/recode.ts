@@ -1,0 +1,61 @@
+import type { RecodeReport } from '../../service/types.ts'
+import { api } from '../api.ts'
+import { field, h, valueOf } from '../dom.ts'
+import { t } from '../i18n/i18n.ts'
+import { showError } from './notice.ts'
+
+/**
+ * Recoding to a new codebook version: the new codebook and a mapping `old: new`, one per line.
+ * The server recodes what the mapping covers and lists the testimonies that need a human look.
+ */
+export function recodeScreen(view: HTMLElement): void {
+  const report = h('div', { 'aria-live': 'polite' })
+  const form = h(
+    'form',
+    { class: 'recode' },
+    field(
+      t('recodeCodebook'),
+      h('textarea', { name: 'codebook', rows: 12, required: true, spellcheck: false, dir: 'ltr' }),
+    ),
+    field(
+      t('recodeMapping'),
+      h('textarea', {
+        name: 'mapping',
+        rows: 6,
+        spellcheck: false,
+        dir: 'ltr',
+        placeholder: 'old_code: new_code',
+      }),
+    ),
+    h('button', { type: 'submit' }, t('recodeGo')),
+  )
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const mapping: Record<string, string> = {}
+    for (const line of valueOf(form, 'mapping').split('\n')) {
+      const [from, to] = line.split(':').map((part) => part.trim())
+      if (from !== undefined && from !== '' && to !== undefined && to !== '') mapping[from] = to
+    }
+    api
+      .post<RecodeReport>('/api/recode', { codebook: valueOf(form, 'codebook'), mapping })
+      .then((result) => {
+        report.replaceChildren(
+          h('p', {}, t('recodeDone', { n: result.recoded, ref: result.codebookRef })),
+          h(
+            'ul',
+            {},
+            result.needsAttention.map((item) =>
+              h(
+                'li',
+                {},
+                h('a', { href: `#/t/${item.respondentId}/${item.testimonyId}` }, item.testimonyId),
+                ` — ${item.reasons.join('; ')}`,
+              ),
+            ),
+          ),
+        )
+      })
+      .catch(showError)
+  })
+  view.replaceChildren(h('h1', {}, t('recodeTitle')), h('p', {}, t('recodeHelp')), form, report)
+}

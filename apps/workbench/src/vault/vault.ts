@@ -1,0 +1,149 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { WorkspaceStore } from '@amanat/database'
+import { describeIssues, inputError, integrityError } from '@amanat/domain'
+import { writeFileDurably } from '../intake/durable-file.ts'
+import { overwriteAndUnlink } from '../keys/files.ts'
+import { VaultEntry, vaultTermsFor } from './vault-entry.ts'
+
+/** The vault's folder inside a workspace. A travel copy leaves it behind. */
+export const VAULT_DIR = 'vault'
+
+const VERSION = 1
+const NONCE = 12
+const TAG = 16
+
+/**
+ * The vault (DESIGN.md): each respondent's identifying details, one sealed file per respondent in
+ * `<workspace>/vault/`, apart from the store so the workspace can travel without it.
+ *
+ * Two keys guard an entry, and both are needed to open it: the vault key (derived from the
+ * workspace passphrase with its own HKDF label, never stored) and the entry key, a random key
+ * kept in the store (`vault_keys`, projected from a `vault.keyed` event sealed under the
+ * respondent's own key). Erasing the respondent destroys the entry key with the rest of them, so
+ * an entry is dead even in a copy of the vault made earlier. File names are keyed hashes of the
+ * respondent id: the folder shows how many entries exist, not whose.
+ */
+export class Vault {
+  readonly #dir: string
+  readonly #key: Buffer
+  readonly #store: WorkspaceStore
+
+  constructor(workspaceDir: string, vaultKey: Uint8Array, store: WorkspaceStore) {
+    this.#dir = join(workspaceDir, VAULT_DIR)
+    this.#key = Buffer.from(vaultKey)
+    this.#store = store
+  }
+
+  /**
+   * Sets the respondent's entry, replacing any earlier one. The first entry of a respondent
+   * records its key in the log as `author`. Throws input `input.invalid` for an entry that does
+   * not match the schema, input `respondent.not_found` for a respondent the workspace lacks.
+   */
+  async set(author: string, respondentId: string, entry: unknown): Promise<void> {
+    const parsed = VaultEntry.safeParse(entry)
+    if (!parsed.success) {
+      throw inputError(
+        'input.invalid',
+        `The vault entry is not valid: ${describeIssues(parsed.error).join('; ')}.`,
+      )
+    }
+    let entryKey = await this.#entryKey(respondentId)
+    if (entryKey === null) {
+      if ((await this.#store.respondentNo(respondentId)) === null) {
+        throw inputError('respondent.not_found', 'This workspace holds no respondent with that id.')
+      }
+      const fresh = randomBytes(32)
+      await this.#store.append(author, { kind: 'vault.keyed', respondentId, key: fresh.toString('base64') })
+      entryKey = fresh
+    }
+    mkdirSync(this.#dir, { recursive: true, mode: 0o700 })
+    const name = this.#fileName(respondentId)
+    const key = this.#sealKey(entryKey, respondentId)
+    const nonce = randomBytes(NONCE)
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
+    cipher.setAAD(Buffer.from(name), { plaintextLength: 0 })
+    const body = Buffer.concat([cipher.update(JSON.stringify(parsed.data), 'utf8'), cipher.final()])
+    key.fill(0)
+    writeFileDurably(
+      join(this.#dir, name),
+      Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()]),
+    )
+  }
+
+  /**
+   * The respondent's entry, or null when there is none (never set, removed, or the respondent
+   * was erased). Throws integrity `vault.corrupt` when the file does not authenticate.
+   */
+  async get(respondentId: string): Promise<VaultEntry | null> {
+    const name = this.#fileName(respondentId)
+    const path = join(this.#dir, name)
+    if (!existsSync(path)) return null
+    const entryKey = await this.#entryKey(respondentId)
+    if (entryKey === null) return null
+    const sealed = readFileSync(path)
+    const key = this.#sealKey(entryKey, respondentId)
+    try {
+      if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION) throw new Error('bad header')
+      const decipher = createDecipheriv('chacha20-poly1305', key, sealed.subarray(1, 1 + NONCE), {
+        authTagLength: TAG,
+      })
+      decipher.setAAD(Buffer.from(name), { plaintextLength: 0 })
+      decipher.setAuthTag(sealed.subarray(sealed.length - TAG))
+      const plain = Buffer.concat([
+        decipher.update(sealed.subarray(1 + NONCE, sealed.length - TAG)),
+        decipher.final(),
+      ])
+      return VaultEntry.parse(JSON.parse(plain.toString('utf8')))
+    } catch {
+      throw integrityError('vault.corrupt', 'A vault entry is damaged or was altered; it was not read.')
+    } finally {
+      key.fill(0)
+    }
+  }
+
+  /** Overwrites and removes the respondent's entry file. True when there was one. */
+  remove(respondentId: string): boolean {
+    const path = join(this.#dir, this.#fileName(respondentId))
+    if (!existsSync(path)) return false
+    overwriteAndUnlink(path)
+    return true
+  }
+
+  /** The strings a story about this respondent must not contain (empty without an entry). */
+  async termsFor(respondentId: string): Promise<string[]> {
+    const entry = await this.get(respondentId)
+    return entry === null ? [] : vaultTermsFor(entry)
+  }
+
+  /** Wipes the vault key from memory. */
+  close(): void {
+    this.#key.fill(0)
+  }
+
+  async #entryKey(respondentId: string): Promise<Buffer | null> {
+    const no = await this.#store.respondentNo(respondentId)
+    if (no === null) return null
+    const row = await this.#store.db
+      .selectFrom('vault_keys')
+      .select('key')
+      .where('respondent_no', '=', no)
+      .executeTakeFirst()
+    return row === undefined ? null : Buffer.from(row.key)
+  }
+
+  #sealKey(entryKey: Buffer, respondentId: string): Buffer {
+    const ikm = Buffer.concat([this.#key, entryKey])
+    const key = Buffer.from(
+      hkdfSync('sha256', ikm, Buffer.alloc(0), `amanat vault entry v1\n${respondentId}`, 32),
+    )
+    ikm.fill(0)
+    return key
+  }
+
+  #fileName(respondentId: string): string {
+    const mac = createHmac('sha256', this.#key).update(`amanat vault name v1\n${respondentId}`).digest('hex')
+    return `${mac.slice(0, 32)}.entry`
+  }
+}

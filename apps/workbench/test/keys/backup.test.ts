@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { unlockIdentity } from '@amanat/crypto/open'
+import { describe, expect, it } from 'vitest'
+import { ageCliAvailable } from '../../../../tools/test-support/services.ts'
+import { openWorkspace } from '../../src/workspace/workspace.ts'
+import { PASSPHRASES, TEST_BACKUP_PASSPHRASE, TEST_PASSPHRASE, amanat, tempDir } from '../support.ts'
+import { markedWorkspace } from './support.ts'
+
+async function backedUp() {
+  const { dir, marked } = await markedWorkspace({ respondents: 10, markers: ['BACKUPMARK4'] })
+  const out = join(tempDir(), 'ws.backup')
+  const run = await amanat(['backup', '--workspace', dir, '--out', out, '--json'], PASSPHRASES)
+  expect(run.stderr.filter((l) => !l.includes('warning'))).toEqual([])
+  expect(run.code).toBe(0)
+  return {
+    dir,
+    out,
+    marked,
+    report: JSON.parse(run.stdout[0]!) as { head: string; sha256: string; events: number },
+  }
+}
+
+describe('amanat backup and restore (T20)', () => {
+  it('restores on a clean folder with only the backup, the backup identity and its passphrase: same head, verifies', async () => {
+    const { dir, out, marked, report } = await backedUp()
+    expect(readFileSync(out).includes(Buffer.from(marked[0]!.marker))).toBe(false)
+    // Only the backup identity file travels to the "clean machine"; the workspace passphrase is not given.
+    const identity = join(tempDir(), 'backup-identity.age')
+    writeFileSync(identity, readFileSync(join(dir, 'backup-identity.age')))
+    const target = join(tempDir(), 'restored')
+    const run = await amanat(['restore', '--backup', out, '--identity', identity, '--to', target, '--json'], {
+      AMANAT_BACKUP_PASSPHRASE: TEST_BACKUP_PASSPHRASE,
+    })
+    expect(run.stderr).toEqual([])
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.stdout[0]!)).toMatchObject({ head: report.head, events: report.events })
+
+    const restored = await openWorkspace(target, TEST_PASSPHRASE)
+    const original = await openWorkspace(dir, TEST_PASSPHRASE)
+    try {
+      const verify = await restored.store.verify()
+      expect(verify).toMatchObject({ ok: true, head: report.head })
+      const restoredCounts = await restored.store.counts()
+      const originalCounts = await original.store.counts()
+      // The original gained one event (backup.made) after the snapshot; every table else is equal.
+      expect(restoredCounts).toEqual({ ...originalCounts, events: originalCounts.events - 1 })
+      expect((await original.store.events({ afterSeq: report.events })).map((e) => e.body)).toEqual([
+        { kind: 'backup.made', sha256: report.sha256, head: report.head, recipients: 2 },
+      ])
+      const found = await restored.store.db
+        .selectFrom('respondents')
+        .select('key')
+        .where('id', '=', marked[0]!.id)
+        .execute()
+      expect(found).toEqual([{ key: marked[0]!.key }])
+    } finally {
+      await restored.close()
+      await original.close()
+    }
+  })
+
+  it('refuses a damaged backup, a wrong passphrase and a non-empty target, creating nothing', async () => {
+    const { dir, out } = await backedUp()
+    const identity = join(dir, 'backup-identity.age')
+    const bytes = readFileSync(out)
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100] ?? 0) ^ 1
+    const damaged = join(tempDir(), 'damaged.backup')
+    writeFileSync(damaged, bytes)
+    const target = join(tempDir(), 'restored')
+    const env = { AMANAT_BACKUP_PASSPHRASE: TEST_BACKUP_PASSPHRASE }
+    const bad = await amanat(['restore', '--backup', damaged, '--identity', identity, '--to', target], env)
+    expect(bad.code).toBe(3)
+    expect(bad.stderr.join('\n')).toMatch(/amanat: backup.corrupt: /)
+    expect(existsSync(target)).toBe(false)
+    const wrong = await amanat(['restore', '--backup', out, '--identity', identity, '--to', target], {
+      AMANAT_BACKUP_PASSPHRASE: 'not it at all, sorry',
+    })
+    expect(wrong.code).toBe(1)
+    const occupied = await amanat(['restore', '--backup', out, '--identity', identity, '--to', dir], env)
+    expect(occupied.stderr.join('\n')).toMatch(/amanat: restore.exists: /)
+    expect(await amanat(['backup', '--workspace', dir, '--out', out], PASSPHRASES)).toMatchObject({ code: 1 })
+  })
+
+  it.runIf(ageCliAvailable() || process.env.CI === 'true')(
+    "Debian's age decrypts the backup with the backup identity (needs age)",
+    async () => {
+      const { dir, out } = await backedUp()
+      const { identity } = await unlockIdentity(
+        readFileSync(join(dir, 'backup-identity.age')),
+        TEST_BACKUP_PASSPHRASE,
+      )
+      const keyFile = join(tempDir(), 'backup.key')
+      writeFileSync(keyFile, `${identity}\n`, { mode: 0o600 })
+      const plain = execFileSync('age', ['-d', '-i', keyFile, out])
+      expect(plain.subarray(0, 17).toString('utf8')).toBe('AMANAT-BACKUP v1\n')
+    },
+  )
+})

@@ -1,0 +1,117 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { unlockWithKeys } from '../../src/keys/unlock-keys.ts'
+import { openWorkspace } from '../../src/workspace/workspace.ts'
+import { PASSPHRASES, TEST_PASSPHRASE, amanat, anyFileContains, tempDir } from '../support.ts'
+import { capturedTerminal } from '../support/terminal.ts'
+import { decryptedDump, markedWorkspace, occurrences, workspaceKeys } from './support.ts'
+
+const ENTRY = {
+  names: ['Vaultname Synthetic-Qadir'],
+  contacts: [{ kind: 'phone', value: '+90 555 010 9999' }],
+  address: 'Vaultstreet 12, Vaulttown',
+  documents: [{ kind: 'passport', number: 'VP1234567' }],
+  relativeNames: ['Vaultrelative Synthetic'],
+  inviteTokenHash: null,
+}
+
+async function withVaultEntry() {
+  const { dir, marked } = await markedWorkspace({ respondents: 5, markers: ['VAULTTEST1'] })
+  const unlocked = await unlockWithKeys(dir, capturedTerminal(PASSPHRASES))
+  try {
+    await unlocked.vault.set(unlocked.workspace.analyst.id, marked[0]!.id, ENTRY)
+    expect(await unlocked.vault.get(marked[0]!.id)).toEqual(ENTRY)
+    expect(await unlocked.vault.termsFor(marked[0]!.id)).toEqual(
+      expect.arrayContaining([
+        'Vaultname Synthetic-Qadir',
+        'VP1234567',
+        '905550109999',
+        'Vaulttown',
+        'Vaultrelative Synthetic',
+      ]),
+    )
+  } finally {
+    await unlocked.close()
+  }
+  return { dir, id: marked[0]!.id, key: marked[0]!.key }
+}
+
+describe('the vault', () => {
+  it('keeps identifying details out of the store, sealed in their own folder; refuses bad entries and unknown respondents', async () => {
+    const { dir, id } = await withVaultEntry()
+    const keys = await workspaceKeys(dir)
+    const dump = decryptedDump(join(dir, 'workspace.db'), keys.storeKey)
+    expect(occurrences(dump, 'VAULTTEST1')).toBeGreaterThan(0)
+    for (const term of ['Vaultname', 'VP1234567', 'Vaultstreet']) expect(occurrences(dump, term)).toBe(0)
+    expect(anyFileContains(dir, 'Vaultname')).toBeNull()
+    expect(readdirSync(join(dir, 'vault'))).toHaveLength(1)
+    const unlocked = await unlockWithKeys(dir, capturedTerminal(PASSPHRASES))
+    try {
+      const author = unlocked.workspace.analyst.id
+      await expect(unlocked.vault.set(author, id, { ...ENTRY, names: [''] })).rejects.toMatchObject({
+        code: 'input.invalid',
+      })
+      await expect(unlocked.vault.set(author, '0'.repeat(26), ENTRY)).rejects.toMatchObject({
+        code: 'respondent.not_found',
+      })
+    } finally {
+      await unlocked.close()
+    }
+  })
+
+  it('erasure kills the entry, even in a copy of the vault file made before', async () => {
+    const { dir, id, key } = await withVaultEntry()
+    const [file] = readdirSync(join(dir, 'vault'))
+    const copy = readFileSync(join(dir, 'vault', file!))
+    expect((await amanat(['erase', '--workspace', dir, '--respondent', key], PASSPHRASES)).code).toBe(0)
+    expect(existsSync(join(dir, 'vault', file!))).toBe(false)
+    const unlocked = await unlockWithKeys(dir, capturedTerminal(PASSPHRASES))
+    try {
+      writeFileSync(join(dir, 'vault', file!), copy)
+      expect(await unlocked.vault.get(id)).toBeNull()
+      expect(await unlocked.workspace.store.db.selectFrom('vault_keys').selectAll().execute()).toEqual([])
+    } finally {
+      await unlocked.close()
+    }
+  })
+})
+
+describe('amanat travel and wipe (T18)', () => {
+  it('a travel copy opens with the passphrase, holds the coded data and no vault, identity or key file', async () => {
+    const { dir, key } = await withVaultEntry()
+    const out = join(tempDir(), 'travel')
+    const run = await amanat(['travel', '--workspace', dir, '--out', out], PASSPHRASES)
+    expect(run.code).toBe(0)
+    expect(run.stdout.join('\n')).toMatch(/left behind:[\s\S]*vault/)
+    expect(readdirSync(out).sort()).toEqual(['workspace.db', 'workspace.json'])
+    expect(anyFileContains(out, 'AGE-SECRET-KEY-')).toBeNull()
+    const dump = decryptedDump(join(out, 'workspace.db'), (await workspaceKeys(out)).storeKey)
+    expect(occurrences(dump, 'VAULTTEST1')).toBeGreaterThan(0)
+    for (const term of ['Vaultname', 'VP1234567', 'Vaultstreet', '905550109999'])
+      expect(occurrences(dump, term)).toBe(0)
+    const travel = await openWorkspace(out, TEST_PASSPHRASE)
+    try {
+      expect((await travel.store.verify()).ok).toBe(true)
+      expect(
+        await travel.store.db.selectFrom('respondents').select('key').where('key', '=', key).execute(),
+      ).toHaveLength(1)
+    } finally {
+      await travel.close()
+    }
+    expect(await amanat(['travel', '--workspace', dir, '--out', out], PASSPHRASES)).toMatchObject({ code: 1 })
+  })
+
+  it('wipe overwrites and removes every file of the workspace; refuses a folder that is not one', async () => {
+    const { dir } = await withVaultEntry()
+    const parent = join(dir, '..')
+    const notWorkspace = tempDir()
+    expect((await amanat(['wipe', '--workspace', notWorkspace])).code).toBe(1)
+    expect(existsSync(notWorkspace)).toBe(true)
+    const run = await amanat(['wipe', '--workspace', dir])
+    expect(run.code).toBe(0)
+    expect(run.stdout.join('\n')).toMatch(/SSDs/)
+    expect(existsSync(dir)).toBe(false)
+    expect(readdirSync(parent)).toEqual([])
+  })
+})

@@ -1,0 +1,334 @@
+import { extendCodebook, isAmanatError, type Incident } from '@amanat/domain'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  addAnalyst,
+  agreement,
+  attachmentBytes,
+  enterInterview,
+  history,
+  listAnalysts,
+  listInbox,
+  pseudonymFor,
+  readTestimony,
+  recode,
+  recordIdentifier,
+  recordIncident,
+  recordIndependentCoding,
+  recordRelative,
+  removeIncident,
+  setConsent,
+  setDisclosure,
+  setImpacts,
+  setStatus,
+  setTranslation,
+  type IncidentDraft,
+  type TestimonyRef,
+} from '../../src/service/index.ts'
+import { RUNNABLE_DIALECTS, serviceFixture, type ServiceFixture } from './support.ts'
+
+const draft: IncidentDraft = {
+  type: 'threat_to_relatives',
+  channel: 'wechat',
+  perpetrator: 'home_police',
+  target: 'self',
+  relativeId: null,
+  receivedIn: { country: 'TR', locality: 'Istanbul' },
+  originatedIn: { country: 'CN' },
+  date: { precision: 'month', value: '2019-03' },
+  confidence: 'high',
+  note: 'synthetic note',
+}
+
+const code = (error: unknown) => (isAmanatError(error) ? error.code : String(error))
+
+describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialect) => {
+  let f: ServiceFixture
+  let refs: TestimonyRef[]
+  beforeAll(async () => {
+    f = await serviceFixture(dialect, 12, 'coding-tests')
+    refs = [...(await listInbox(f.session, { limit: 12 })).items]
+  })
+  afterAll(async () => {
+    await f.t.dispose()
+  })
+  const ref = (i: number): TestimonyRef => {
+    const r = refs[i]
+    if (r === undefined) throw new Error('expected a testimony')
+    return { respondentId: r.respondentId, testimonyId: r.testimonyId }
+  }
+
+  it('records, edits and removes an incident, with the codebook version it used', async () => {
+    const incident = await recordIncident(f.session, ref(0), draft)
+    expect(incident.codebook).toBe('amanat-default@1.0.0')
+    let view = await readTestimony(f.session, ref(0))
+    expect(view.incidents.find((i) => i.id === incident.id)).toEqual(incident)
+    await recordIncident(f.session, ref(0), { ...draft, id: incident.id, confidence: 'low' })
+    view = await readTestimony(f.session, ref(0))
+    expect(view.incidents.find((i) => i.id === incident.id)?.confidence).toBe('low')
+    await removeIncident(f.session, ref(0).respondentId, incident.id)
+    view = await readTestimony(f.session, ref(0))
+    expect(view.incidents.some((i) => i.id === incident.id)).toBe(false)
+    await expect(removeIncident(f.session, ref(0).respondentId, incident.id)).rejects.toSatisfy(
+      (e) => code(e) === 'incident.not_found',
+    )
+  })
+
+  it('refuses an unknown code with a near-miss hint, and an invalid incident, before writing', async () => {
+    const before = (await f.t.store.counts()).events
+    const error = await recordIncident(f.session, ref(0), { ...draft, type: 'threat_to_relative' }).catch(
+      (e: unknown) => e,
+    )
+    expect(code(error)).toBe('codebook.unknown_code')
+    expect(isAmanatError(error) && error.message).toContain('threat_to_relatives')
+    await expect(
+      recordIncident(f.session, ref(0), { ...draft, target: 'self', relativeId: 'x' }),
+    ).rejects.toSatisfy((e) => code(e) === 'input.invalid')
+    expect((await f.t.store.counts()).events).toBe(before)
+  })
+
+  it('normalises phone numbers to E.164 in the incident’s received country', async () => {
+    const incident = await recordIncident(f.session, ref(1), draft)
+    const phone = await recordIdentifier(f.session, ref(1).respondentId, {
+      kind: 'phone',
+      value: '0532 123 45 67',
+      incidentIds: [incident.id],
+    })
+    expect(phone.normalised).toBe('+905321234567')
+    const wechat = await recordIdentifier(f.session, ref(1).respondentId, {
+      kind: 'wechat',
+      value: ' @Officer_Account ',
+      incidentIds: [],
+    })
+    expect(wechat.normalised).toBe('officer_account')
+    await expect(
+      recordIdentifier(f.session, ref(1).respondentId, {
+        kind: 'phone',
+        value: '12',
+        incidentIds: [incident.id],
+      }),
+    ).rejects.toSatisfy((e) => code(e) === 'identifier.bad_phone')
+    const view = await readTestimony(f.session, ref(1))
+    expect(view.identifiers.find((i) => i.id === phone.id)?.incidentIds).toEqual([incident.id])
+  })
+
+  it('records relatives and impacts against the codebook', async () => {
+    const relative = await recordRelative(f.session, ref(2).respondentId, {
+      relation: 'parent',
+      status: 'detained',
+      since: { precision: 'year', value: '2017' },
+      lastContact: { precision: 'unknown' },
+      note: null,
+    })
+    const linked = await recordIncident(f.session, ref(2), {
+      ...draft,
+      target: 'relative',
+      relativeId: relative.id,
+    })
+    expect(linked.relativeId).toBe(relative.id)
+    await setImpacts(f.session, ref(2).respondentId, ['fear', 'relocation'])
+    expect((await readTestimony(f.session, ref(2))).respondent.impacts).toEqual(['fear', 'relocation'])
+    await expect(setImpacts(f.session, ref(2).respondentId, ['feer'])).rejects.toSatisfy(
+      (e) => code(e) === 'codebook.unknown_code',
+    )
+  })
+
+  it('lets a second analyst review, never the coder', async () => {
+    await expect(setStatus(f.other, ref(3), 'reviewed')).rejects.toSatisfy(
+      (e) => code(e) === 'review.not_coded',
+    )
+    await setStatus(f.session, ref(3), 'coded')
+    await expect(setStatus(f.session, ref(3), 'reviewed')).rejects.toSatisfy(
+      (e) => code(e) === 'review.own_coding',
+    )
+    const state = await setStatus(f.other, ref(3), 'reviewed', 'checked against the audio')
+    expect(state).toMatchObject({
+      status: 'reviewed',
+      note: 'checked against the audio',
+      by: f.second,
+      codedBy: f.first,
+    })
+  })
+
+  it('computes agreement from independent double coding by a second analyst', async () => {
+    await setStatus(f.session, ref(4), 'coded')
+    await expect(recordIndependentCoding(f.session, ref(4), [])).rejects.toSatisfy(
+      (e) => code(e) === 'review.own_coding',
+    )
+    const mine = (await readTestimony(f.session, ref(4))).incidents.map((i) => i.type)
+    await recordIndependentCoding(f.other, ref(4), [...new Set(mine)])
+    const other: string[] = (await readTestimony(f.session, ref(5))).incidents.map((i) => i.type)
+    await recordIndependentCoding(f.other, ref(5), [...new Set([...other, 'smear_campaign'])])
+    const rows = await agreement(f.session)
+    const smear = rows.find((r) => r.type === 'smear_campaign')
+    expect(smear?.n).toBe(2)
+    for (const row of rows.filter((r) => r.type !== 'smear_campaign' && !other.includes(r.type)))
+      expect(row.observed).toBe(1)
+    await expect(recordIndependentCoding(f.other, ref(5), ['smear_campaing'])).rejects.toSatisfy(
+      (e) => code(e) === 'codebook.unknown_code',
+    )
+  })
+
+  it('keeps a translation and reads an attachment’s bytes from the log', async () => {
+    await setTranslation(f.session, ref(6), { language: 'en', text: 'A synthetic translation.' })
+    const view = await readTestimony(f.session, ref(6))
+    expect(view.testimony.translation).toEqual({ language: 'en', text: 'A synthetic translation.' })
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])
+    const { createHash } = await import('node:crypto')
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    const attachmentId = 'abcdefghjkmnpqrstvwxyz0123'
+    await f.t.store.appendBatch(f.first.id, [
+      {
+        kind: 'testimony.recorded',
+        testimony: {
+          ...view.testimony,
+          attachments: [
+            {
+              id: attachmentId,
+              mediaType: 'image/png',
+              byteLength: bytes.length,
+              sha256,
+              originalName: null,
+              metadataKept: false,
+            },
+          ],
+        },
+      },
+      {
+        kind: 'attachment.imported',
+        respondentId: ref(6).respondentId,
+        testimonyId: ref(6).testimonyId,
+        attachmentId,
+        sha256,
+        content: Buffer.from(bytes).toString('base64'),
+      },
+    ])
+    expect((await readTestimony(f.session, ref(6))).attachments[0]?.available).toBe(true)
+    const got = await attachmentBytes(f.session, ref(6).respondentId, attachmentId)
+    expect(got.mediaType).toBe('image/png')
+    expect([...got.bytes]).toEqual([...bytes])
+    await expect(
+      attachmentBytes(f.session, ref(6).respondentId, 'bcdefghjkmnpqrstvwxyz01234'),
+    ).rejects.toSatisfy((e) => code(e) === 'attachment.not_found')
+  })
+
+  it('sets consent and disclosure, and gives each respondent one stable, unique pseudonym', async () => {
+    const withdrawn = await setConsent(f.session, ref(7).respondentId, {
+      withdrawn: true,
+      recordedOn: '2024-01-02',
+    })
+    expect(withdrawn.consent).toMatchObject({ withdrawn: true, recordedOn: '2024-01-02' })
+    expect((await listInbox(f.session, { limit: 50 })).items.length).toBe(refs.length)
+    expect((await setDisclosure(f.session, ref(7).respondentId, 'named')).disclosure).toBe('named')
+    const names = await Promise.all(refs.map((r) => pseudonymFor(f.session, r.respondentId)))
+    expect(new Set(names).size).toBe(refs.length)
+    expect(await pseudonymFor(f.session, ref(7).respondentId)).toBe(names[7])
+    expect((await readTestimony(f.session, ref(7))).respondent.pseudonym).toBe(names[7])
+    await expect(setConsent(f.session, ref(7).respondentId, { uses: ['quote', 'quote'] })).rejects.toSatisfy(
+      (e) => code(e) === 'input.invalid',
+    )
+  })
+
+  it('shows a respondent’s history, and says so when they were erased', async () => {
+    await setStatus(f.session, ref(8), 'in_progress')
+    await recordIncident(f.session, ref(8), draft)
+    const h = await history(f.session, ref(8).respondentId)
+    expect(h.erased).toBe(false)
+    // The pseudonym test before this one assigned every respondent theirs.
+    expect(h.entries.map((e) => e.kind)).toEqual([
+      'testimony.imported',
+      'pseudonym.assigned',
+      'respondent.recorded',
+      'testimony.status_set',
+      'incident.recorded',
+    ])
+    expect(h.entries.map((e) => e.seq)).toEqual([...h.entries.map((e) => e.seq)].sort((a, b) => a - b))
+    expect(h.entries[3]).toMatchObject({
+      author: 'Coder One',
+      summary: 'Status set to in progress.',
+      readable: true,
+    })
+    expect(h.entries[4]?.summary).toContain('Incident coded: ')
+    await f.t.store.shredSubject(ref(8).respondentId)
+    const gone = await history(f.session, ref(8).respondentId)
+    expect(gone.erased).toBe(true)
+    expect(gone.entries).toHaveLength(5)
+    expect(
+      gone.entries.every((e) => !e.readable && e.summary === 'Content erased with the respondent.'),
+    ).toBe(true)
+  })
+
+  it('enters an interview through the questionnaire’s validation and mapping', async () => {
+    const entry = {
+      language: 'en',
+      answers: {
+        residence_country: 'KZ',
+        any_incidents: true,
+        incidents: [
+          { incident_type: 'pressure_to_return', incident_target: 'self', incident_channel: 'phone_call' },
+        ],
+        consent: ['aggregate'],
+      },
+      interviewer: 'HK',
+      date: '2024-03-05',
+      place: { country: 'KZ', locality: 'Almaty' },
+      consentGivenOrally: true,
+    }
+    const { respondentId, testimonyId } = await enterInterview(f.session, entry)
+    const view = await readTestimony(f.session, { respondentId, testimonyId })
+    expect(view.testimony.source).toEqual({
+      mode: 'interview',
+      interviewer: 'HK',
+      date: '2024-03-05',
+      place: { country: 'KZ', locality: 'Almaty' },
+      consentGivenOrally: true,
+    })
+    expect(view.respondent).toMatchObject({
+      collectionMode: 'interview',
+      residenceCountry: 'KZ',
+      consent: { form: 'oral', uses: ['aggregate'] },
+    })
+    expect(view.incidents.map((i: Incident) => i.type)).toEqual(['pressure_to_return'])
+    await expect(
+      enterInterview(f.session, { ...entry, answers: { residence_country: 'Mars' } }),
+    ).rejects.toSatisfy((e) => code(e) === 'submission.invalid')
+  })
+
+  it('adds analyst profiles with unique labels', async () => {
+    const added = await addAnalyst(f.session, 'Reviewer Three')
+    expect((await listAnalysts(f.session)).map((a) => a.label)).toContain('Reviewer Three')
+    expect(added.label).toBe('Reviewer Three')
+    await expect(addAnalyst(f.session, 'coder one')).rejects.toSatisfy((e) => code(e) === 'analyst.exists')
+  })
+
+  it('recodes to a new codebook version and flags what does not map', async () => {
+    const next = extendCodebook(
+      f.session.codebook,
+      'extends: amanat-default@1.0.0\nid: org\nversion: 2.0.0\nsections:\n  harassment_types:\n    - code: threat_to_family\n      labels: { en: Threat to family, ug: x, zh: x, tr: x }\ndeprecate:\n  harassment_types: [threat_to_relatives, surveillance]\n',
+    )
+    const incidents = await f.t.store.db.selectFrom('incidents').select(['type', 'testimony_id']).execute()
+    const report = await recode(f.session, {
+      mapping: { threat_to_relatives: 'threat_to_family', pretext_contact: null },
+      toCodebook: next,
+    })
+    expect(report.codebookRef).toBe('org@2.0.0')
+    expect(f.session.codebookRef).toBe('org@2.0.0')
+    const after = await f.t.store.db.selectFrom('incidents').select(['type', 'codebook']).execute()
+    expect(after.some((i) => i.type === 'threat_to_relatives')).toBe(false)
+    expect(after.filter((i) => i.type === 'threat_to_family').length).toBe(
+      incidents.filter((i) => i.type === 'threat_to_relatives').length,
+    )
+    const flagged = new Set(
+      incidents
+        .filter((i) => i.type === 'pretext_contact' || i.type === 'surveillance')
+        .map((i) => i.testimony_id),
+    )
+    expect(new Set(report.needsAttention.map((t) => t.testimonyId))).toEqual(flagged)
+    expect(
+      after
+        .filter((i) => i.codebook !== 'org@2.0.0')
+        .every((i) => i.type === 'pretext_contact' || i.type === 'surveillance'),
+    ).toBe(true)
+    const attention = await listInbox(f.session, { status: 'needs_attention', limit: 50 })
+    expect(new Set(attention.items.map((i) => i.testimonyId))).toEqual(flagged)
+  })
+})

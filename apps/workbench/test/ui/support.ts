@@ -1,0 +1,156 @@
+import { request } from 'node:http'
+import { readQuestionnaireFile } from '../../src/intake/questionnaire-file.ts'
+import { startWorkbench, type RunningWorkbench } from '../../src/server/workbench-server.ts'
+import { readCodebook } from '../../src/workspace/codebook-file.ts'
+import {
+  amanatOk,
+  defaultSubmission,
+  initWorkspace,
+  postSubmission,
+  sealSubmission,
+  startTestServer,
+  tokenOf,
+  uploadAttachment,
+  workspaceKeys,
+} from '../support/intake-fixtures.ts'
+
+/**
+ * Builders for the workbench UI tests: a test-only workspace holding one testimony that came the
+ * real way (published questionnaire, invite, sealed submission to the real intake server, `amanat
+ * pull`), the workbench server on a free port, and raw HTTP requests that can set any Host header
+ * (fetch cannot).
+ */
+
+export { PASSPHRASE } from '../support/intake-fixtures.ts'
+
+/** A synthetic account mixing Uyghur, Chinese and English, as real ones do. No real person. */
+export const STORY_UG = 'ئاكامنى ساقچىلار ئۈرۈمچىدە تەھدىت قىلدى'
+export const STORY_ZH = '警察通过微信给我打电话'
+export const STORY = `${STORY_UG}. ${STORY_ZH}. Synthetic account for the workbench test.`
+
+/** A 1×1 PNG: the smallest real image, for the reader's inline attachment. */
+export const TINY_PNG = new Uint8Array(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+)
+
+/** The intake side of a UI test: the real intake server, and a way to submit to it as the page does. */
+export interface IntakeStage {
+  readonly url: string
+  /** Submits one more testimony with `story` on a fresh invite (not pulled yet). */
+  submit(story: string): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Makes a workspace in `dir` with one pulled testimony ({@link STORY}, in Uyghur, with
+ * {@link TINY_PNG} attached). The intake server (data in `intakeDir`) keeps running for more
+ * submissions until the stage is closed.
+ */
+export async function workspaceWithPulledTestimony(dir: string, intakeDir: string): Promise<IntakeStage> {
+  await initWorkspace(dir)
+  const server = await startTestServer(intakeDir)
+  try {
+    await amanatOk([
+      'publish',
+      'default',
+      '--workspace',
+      dir,
+      '--server',
+      server.url,
+      '--credential',
+      server.credential,
+    ])
+    const keys = workspaceKeys(dir)
+    const recipients = [keys.analystRecipient, keys.backupRecipient]
+    const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
+    const submit = async (story: string, withPhoto = false) => {
+      const [link] = (await amanatOk(['invite', '--workspace', dir, '--server', server.url, '--count', '1']))
+        .stdout
+      const token = tokenOf(link ?? '')
+      const plain = defaultSubmission(questionnaire, story, { language: 'ug' })
+      const photo = withPhoto ? await uploadAttachment(server.url, token, TINY_PNG, recipients) : null
+      const submission =
+        photo === null
+          ? plain
+          : { ...plain, attachments: [photo], answers: { ...plain.answers, evidence: [photo.upload] } }
+      await postSubmission(server.url, token, await sealSubmission(submission, recipients))
+    }
+    await submit(STORY, true)
+    await amanatOk(['pull', '--workspace', dir, '--server', server.url])
+    return { url: server.url, submit: (story) => submit(story), close: () => server.close() }
+  } catch (error) {
+    await server.close()
+    throw error
+  }
+}
+
+export function startTestWorkbench(dir: string, idleMs = 60_000): Promise<RunningWorkbench> {
+  return startWorkbench({ workspaceDir: dir, idleMs })
+}
+
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly body: string
+}
+
+/** One HTTP request to the workbench with exactly the headers given (Host included). */
+export function rawRequest(
+  origin: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<RawResponse> {
+  const url = new URL(path, origin)
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method ?? 'GET',
+        // Node sends a DELETE's body without framing unless told its length.
+        headers: {
+          host: url.host,
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+          ...options.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+      },
+    )
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+/** Headers of a same-origin JSON write from the page. */
+export function pageWrite(origin: string, cookie?: string): Record<string, string> {
+  return { origin, 'content-type': 'application/json', ...(cookie === undefined ? {} : { cookie }) }
+}
+
+/** Exchanges the link's token; returns the `name=value` cookie. */
+export async function sessionCookie(workbench: RunningWorkbench): Promise<string> {
+  const token = new URL(workbench.url).hash.slice('#token='.length)
+  const response = await rawRequest(workbench.origin, '/api/session', {
+    method: 'POST',
+    headers: pageWrite(workbench.origin),
+    body: { token },
+  })
+  const setCookie = response.headers['set-cookie']?.[0]
+  if (response.status !== 200 || setCookie === undefined)
+    throw new Error(`token exchange failed: ${String(response.status)} ${response.body}`)
+  return setCookie.split(';')[0] ?? ''
+}

@@ -1,0 +1,360 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
+import { launchBrowser, type Browser } from '../../../../tools/test-support/browser.ts'
+import { REPO_PATHS } from '../../src/intake/repo-paths.ts'
+import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
+import { openWorkspace } from '../../src/workspace/workspace.ts'
+import { tempDir } from '../support/intake-fixtures.ts'
+import {
+  PASSPHRASE,
+  startTestWorkbench,
+  STORY_UG,
+  STORY_ZH,
+  workspaceWithPulledTestimony,
+  type IntakeStage,
+} from './support.ts'
+
+/**
+ * The workbench in real Chromium, as an analyst uses it: open the printed link, unlock, pick a
+ * profile, pull a new submission with the inbox's button, open the first pulled testimony (its
+ * photo shown inline), code three incidents (the first with the keyboard alone) and a relative,
+ * set consent, disclosure and a pseudonym, write a case story and mark it for publication, switch the interface to Uyghur (screenshot of the
+ * coding screen into test-output/), search in Uyghur and in Chinese, read the record's history,
+ * look at the dashboard, enter an interview, and watch the page lock itself after idling. Every
+ * request the page makes is recorded: none may leave 127.0.0.1.
+ */
+
+const IDLE_MS = 10_000
+const SECOND_STORY = 'Synthetic second account, pulled from the page.'
+const INTERVIEW_STORY = '领事馆的人让我回国。Synthetic interview.'
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const SCREENSHOT = join(REPO_PATHS.root, 'test-output', 'workbench-coding-ug.png')
+
+/** axe-core's WCAG 2.1 A/AA violations on the current screen (Runtime.evaluate is not subject to the CSP). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE)
+  const found = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            c: Document,
+            o: unknown,
+          ): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>
+        }
+      }
+    ).axe
+    return (
+      await axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      })
+    ).violations
+  })
+  return found.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+}
+
+/** `expect.poll` with room for a loaded machine (two cores shared by many test processes). */
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 })
+
+/** The number in a coded list's heading, "Incidents (3)". */
+async function listed(page: Page, id: string): Promise<number> {
+  const text = (await page.locator(`#${id} h3`).textContent()) ?? ''
+  return Number(/\((\d+)\)/.exec(text)?.[1] ?? Number.NaN)
+}
+
+describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
+  const temp = tempDir('wb-browser')
+  const ws = `${temp.dir}/ws`
+  let workbench: RunningWorkbench
+  let intake: IntakeStage
+  let browser: Browser
+  let page: Page
+  const requests: string[] = []
+
+  beforeAll(async () => {
+    intake = await workspaceWithPulledTestimony(ws, `${temp.dir}/intake`)
+    workbench = await startTestWorkbench(ws, IDLE_MS)
+    browser = await launchBrowser({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })
+    page = browser.page
+    page.on('request', (request) => requests.push(request.url()))
+  })
+  afterAll(async () => {
+    await browser.dispose()
+    await workbench.close()
+    await intake.close()
+    temp.cleanup()
+  })
+
+  it('unlocks with the passphrase and an analyst profile, and takes the token out of the address bar', async () => {
+    await page.goto(workbench.url)
+    await page.locator('#passphrase').waitFor()
+    expect(page.url()).toBe(`${workbench.origin}/`)
+    await page.fill('#passphrase', 'not the passphrase')
+    await page.click('button[type=submit]')
+    await eventually(() => page.locator('[role=alert]').textContent()).toContain(
+      'does not open this workspace',
+    )
+    await page.fill('#passphrase', PASSPHRASE)
+    await page.click('button[type=submit]')
+    await page.click('button.profile')
+    await page.locator('table.list tbody tr').first().waitFor()
+  })
+
+  it('pulls a new submission from the intake server with a button, as `amanat pull` would', async () => {
+    await intake.submit(SECOND_STORY)
+    await page.locator('#pull button').first().click()
+    await eventually(() => page.locator('#pull-report pre').textContent()).toContain('imported: 1')
+    await eventually(() => page.locator('table.list tbody tr').count()).toBe(2)
+  })
+
+  it('moves through the inbox with j and k', async () => {
+    const links = () =>
+      page.locator('table.list tbody tr a').evaluateAll((found) => found.map((a) => a.getAttribute('href')))
+    // The inbox re-renders after the pull: wait until both rows carry their links before reading them.
+    await eventually(async () => (await links()).filter((href) => href !== null).length).toBe(2)
+    const rows = await links()
+    await page.locator('body').press('j')
+    await eventually(() => new URL(page.url()).hash).toBe(rows[0])
+    await page.locator('#incidents').waitFor()
+    await page.locator('body').press('j')
+    await eventually(() => new URL(page.url()).hash).toBe(rows[1])
+    await page.locator('#incidents').waitFor()
+    await page.locator('body').press('k')
+    await eventually(() => new URL(page.url()).hash).toBe(rows[0])
+    await page.evaluate(() => (location.hash = '#/inbox'))
+    await page.locator('table.list tbody tr').nth(1).waitFor()
+  })
+
+  it('opens the pulled testimony and codes three incidents and a relative, the first with the keyboard alone', async () => {
+    const first = await page.evaluate(() =>
+      fetch('/api/testimonies?status=new').then(
+        (r) => r.json() as Promise<{ items: { respondentId: string; testimonyId: string }[] }>,
+      ),
+    )
+    const withPhoto = await Promise.all(
+      first.items.map((row) =>
+        page.evaluate(
+          (url) => fetch(url).then((r) => r.json() as Promise<{ attachments: unknown[] }>),
+          `/api/testimonies/${row.respondentId}/${row.testimonyId}`,
+        ),
+      ),
+    )
+    const index = withPhoto.findIndex((view) => view.attachments.length > 0)
+    await page.locator('table.list tbody tr a').nth(index).click()
+    await page.locator('#incidents').waitFor()
+    await eventually(() => page.locator('.source').textContent()).toContain(STORY_UG)
+    const narrative = page.locator('.source p.content').first()
+    expect(await narrative.getAttribute('dir')).toBe('auto')
+    expect(await narrative.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl')
+    // The photo the respondent attached, shown inline from this server.
+    const photo = page.locator('.attachments img').first()
+    expect(await photo.getAttribute('src')).toMatch(
+      /^\/api\/respondents\/[0-9a-z]{26}\/attachments\/[0-9a-z]{26}$/,
+    )
+    await eventually(() =>
+      photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth === 1),
+    ).toBe(true)
+    const before = await listed(page, 'incidents')
+    const relativesBefore = await listed(page, 'relatives')
+
+    // n: new incident; 2: the second type; the place and date typed; Ctrl+Enter saves.
+    await page.locator('body').press('n')
+    await page.locator('.coding-form select[name=type]').waitFor()
+    await page.keyboard.press('2')
+    const second = await page.locator('.coding-form select[name=type] option').nth(1).getAttribute('value')
+    expect(await page.locator('.coding-form select[name=type]').inputValue()).toBe(second)
+    await page.selectOption('.coding-form select[name=receivedCountry]', 'TR')
+    await page.selectOption('.coding-form select[name=originCountry]', 'CN')
+    await page.fill('.coding-form input[name=date]', '2019-03')
+    await page.locator('.coding-form input[name=date]').press('Control+Enter')
+    await eventually(() => listed(page, 'incidents')).toBe(before + 1)
+
+    for (const [type, channel] of [
+      ['death_threat', 'phone_call'],
+      ['pressure_to_return', 'wechat'],
+    ] as const) {
+      await page.click('#incidents button.add')
+      await page.selectOption('.coding-form select[name=type]', type)
+      await page.selectOption('.coding-form select[name=channel]', channel)
+      await page.selectOption('.coding-form select[name=perpetrator]', 'state_security')
+      await page.fill('.coding-form input[name=date]', '2020')
+      await page.click('.coding-form button[type=submit]')
+      await page.locator('.coding-form').waitFor({ state: 'detached' })
+    }
+    await eventually(() => listed(page, 'incidents')).toBe(before + 3)
+
+    await page.click('#relatives button.add')
+    await page.selectOption('.coding-form select[name=relation]', { index: 0 })
+    await page.selectOption('.coding-form select[name=status]', 'detained')
+    await page.fill('.coding-form input[name=since]', '2018-06')
+    await page.click('.coding-form button[type=submit]')
+    await eventually(() => listed(page, 'relatives')).toBe(relativesBefore + 1)
+    expect(await axeViolations(page)).toEqual([])
+  })
+
+  it('sets consent, disclosure and a pseudonym from the registry', async () => {
+    await page.check('#consent input[value=anonymised_story]')
+    await page.click('#consent button[type=submit]')
+    await eventually(() => page.locator('#consent input[value=anonymised_story]').isChecked()).toBe(true)
+    await page.selectOption('#disclosure select[name=disclosure]', 'pseudonym')
+    await page.click('#disclosure button[type=submit]')
+    await page.click('#assign-pseudonym')
+    await page.locator('#pseudonym p.content').waitFor()
+    expect((await page.locator('#pseudonym p.content').textContent())?.length).toBeGreaterThan(2)
+  })
+
+  it('writes a case story under the pseudonym, checks it, and marks it for publication', async () => {
+    const pseudonym = (await page.locator('#pseudonym p.content').textContent()) ?? ''
+    await eventually(() => page.locator('#story-pseudonym').textContent()).toContain(pseudonym)
+    await eventually(() => page.locator('#story-consent').textContent()).toBe(
+      'Consent allows publishing an anonymised story.',
+    )
+    await page.fill('#story-form input[name=title]', 'Threats over the phone')
+    await page.fill(
+      '#story-form textarea[dir=auto][name=text]',
+      `${pseudonym} lives abroad. In 2019 they were told their family would suffer. Synthetic story.`,
+    )
+    await page.click('#story-form button[type=submit]')
+    const listedStory = page.locator('#stories li[data-story]')
+    await eventually(() => listedStory.count()).toBe(1)
+    expect(await listedStory.textContent()).toContain('Threats over the phone')
+    expect(await listedStory.locator('.badge').textContent()).toBe('Not marked')
+    expect(await listedStory.locator('.findings').textContent()).toBe(
+      'Check: no identifier, locality or exact date found.',
+    )
+    await listedStory.locator('button[data-action=mark]').click()
+    await eventually(() => listedStory.locator('.badge').textContent()).toBe('Marked for publication')
+    expect(await axeViolations(page)).toEqual([])
+  })
+
+  it('shows the coding screen in Uyghur, right to left, with the content in its own direction', async () => {
+    await page.selectOption('#language', 'ug')
+    await page.locator('html[dir=rtl][lang=ug]').waitFor()
+    await page.locator('#incidents').waitFor()
+    expect(await page.locator('#coding-title').textContent()).toContain('كودلاش')
+    await eventually(() => page.locator('.source').textContent()).toContain(STORY_ZH)
+    await page.screenshot({ path: SCREENSHOT, fullPage: true })
+    process.stderr.write(`workbench screenshot (coding, Uyghur): ${SCREENSHOT}\n`)
+    expect(await axeViolations(page)).toEqual([])
+  })
+
+  it('finds the testimony by a Uyghur word (a prefix of a suffixed form) and by a Chinese word inside a sentence', async () => {
+    for (const words of ['ئۈرۈمچى', '微信']) {
+      await page.goto(`${workbench.origin}/#/search`)
+      await page.fill('#search-q', words)
+      await page.press('#search-q', 'Enter')
+      await page.locator('ol.hits li a').first().waitFor()
+      expect(await page.locator('ol.hits li').count()).toBe(1)
+      expect(await page.locator('ol.hits mark').count()).toBeGreaterThan(0)
+    }
+    await page.locator('ol.hits li a').first().click()
+    await page.locator('#history').waitFor()
+  })
+
+  it('shows the record’s history with this analyst as the author of the coding', async () => {
+    await page.locator('#history summary').click()
+    await page.locator('#history li').first().waitFor()
+    const history = (await page.locator('#history').textContent()) ?? ''
+    expect(history).toContain('incident.recorded')
+    expect(history).toContain('relative.recorded')
+    expect(history).toContain('analyst')
+  })
+
+  it('enters an interview in the questionnaire, in interview mode, and opens it for coding', async () => {
+    await page.goto(`${workbench.origin}/#/interview`)
+    await page.locator('#q-story').waitFor()
+    await page.selectOption('#q-residence_country', 'KZ')
+    await page.fill('#q-story', INTERVIEW_STORY)
+    await page.check('#q-consent input[value=aggregate]')
+    await page.selectOption('form.interview select[name=country]', 'KZ')
+    await page.fill('form.interview input[name=locality]', 'Almaty')
+    await page.click('form.interview > button[type=submit]')
+    await page.locator('#incidents').waitFor()
+    expect(await page.locator('.source').textContent()).toContain(INTERVIEW_STORY)
+    expect(await page.locator('.reader-head').textContent()).toContain('زىيارەت')
+  })
+
+  it('shows the dashboard charts, drawn from disclosure-controlled tables', async () => {
+    await page.goto(`${workbench.origin}/#/dashboard`)
+    await page.locator('#chart-types').waitFor()
+    await eventually(() => page.locator('.charts img').count()).toBe(4)
+    await eventually(() =>
+      page.locator('#chart-types').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+    ).toBe(true)
+  })
+
+  it('builds the report from the dashboard, in the interface language', async () => {
+    const language = await page.evaluate(() => document.documentElement.lang)
+    await page.click('#build-report')
+    await page.locator('#report-result p[dir=ltr]').waitFor({ timeout: 60_000 })
+    expect(await page.locator('#report-result p[dir=ltr]').textContent()).toBe(join(ws, 'report', language))
+    expect(existsSync(join(ws, 'report', language, 'index.html'))).toBe(true)
+  })
+
+  it('locks itself after idling: the screen is wiped and the passphrase asked again', async () => {
+    await page.locator('#passphrase').waitFor({ timeout: IDLE_MS + 15_000 })
+    const text = (await page.locator('body').textContent()) ?? ''
+    expect(text).not.toContain(STORY_UG)
+    expect(text).not.toContain(STORY_ZH)
+    expect(await page.evaluate(() => fetch('/api/testimonies').then((r) => r.status))).toBe(423)
+  })
+
+  it('unlocks again after the idle lock, with the same session, back on the screen it left', async () => {
+    await page.fill('#passphrase', PASSPHRASE)
+    await page.click('button[type=submit]')
+    await page.click('button.profile')
+    await page.locator('#lock').waitFor()
+    await page.locator('#chart-types').waitFor()
+  })
+
+  it('made no request outside 127.0.0.1', () => {
+    expect(requests.length).toBeGreaterThan(5)
+    // The dashboard's charts are blobs the page made from the server's SVG: in-memory, same origin.
+    const local = (url: string) =>
+      url.startsWith(`${workbench.origin}/`) || url.startsWith(`blob:${workbench.origin}/`)
+    expect(requests.filter((url) => !local(url))).toEqual([])
+  })
+
+  it('recorded the coding in the workspace, under the analyst who did it', async () => {
+    await workbench.close()
+    const workspace = await openWorkspace(ws, PASSPHRASE)
+    try {
+      const events = await workspace.store.events({ limit: 10_000 })
+      const interview = events.find(
+        (e) =>
+          e.kind === 'testimony.imported' &&
+          e.body?.kind === 'testimony.imported' &&
+          e.body.testimony.source.mode === 'interview',
+      )
+      expect(interview?.body).toMatchObject({
+        testimony: {
+          source: {
+            mode: 'interview',
+            place: { country: 'KZ', locality: 'Almaty' },
+            consentGivenOrally: true,
+          },
+        },
+      })
+      const coded = events.filter((e) => e.kind === 'incident.recorded')
+      expect(coded).toHaveLength(3)
+      expect(new Set(coded.map((e) => e.author))).toEqual(new Set([workspace.analyst.id]))
+      const named = await workspace.store.db
+        .selectFrom('respondents')
+        .selectAll()
+        .where('pseudonym', 'is not', null)
+        .execute()
+      expect(named).toHaveLength(1)
+      expect(named[0]?.disclosure).toBe('pseudonym')
+      expect(named[0]?.consent_uses).toContain('anonymised_story')
+      const story = events.findLast((e) => e.kind === 'story.recorded')
+      expect(story?.author).toBe(workspace.analyst.id)
+      expect(story?.body).toMatchObject({ story: { title: 'Threats over the phone', publish: true } })
+    } finally {
+      await workspace.close()
+    }
+  })
+})
