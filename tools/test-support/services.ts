@@ -54,3 +54,15 @@ export function ageCliAvailable(): boolean {
     return unavailable('the age command', 'it is not on PATH')
   }
 }
+
+/** Debian's Noto fonts for Arabic-script and Chinese text (fonts-noto-core, fonts-noto-cjk), found through fontconfig. */
+export function notoFontsAvailable(): boolean {
+  const families = ['Noto Sans Arabic', 'Noto Sans CJK SC']
+  try {
+    const listed = execFileSync('fc-list', [':', 'family'], { encoding: 'utf8' })
+    const missing = families.filter((family) => !listed.includes(family))
+    return missing.length === 0 || unavailable('Noto fonts', `fontconfig lists no ${missing.join(' or ')}`)
+  } catch {
+    return unavailable('Noto fonts', 'fc-list is not on PATH')
+  }
+}
