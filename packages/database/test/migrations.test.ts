@@ -7,16 +7,7 @@ import { workspaceMigrations } from '../src/migrations/index.ts'
 import { POSTGRES_TYPES, SQLITE_TYPES } from '../src/migrations/column-types.ts'
 import { TABLE_NAMES, TABLE_SPECS } from '../src/schema/database.ts'
 import { freshStore, projectionSnapshot, RUNNABLE_DIALECTS, type TestStore } from './setup.ts'
-import { BodyBuilder } from './support.ts'
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
+import { BodyBuilder, thrown } from './support.ts'
 
 /**
  * T19, upgrade half: a migration that fails (here, one that decodes every respondent and meets a

@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DEFAULT_SQLITE_TUNING } from '../src/dialects/sqlite.ts'
 import { openStore } from '../src/store.ts'
 import { freshStore, RUNNABLE_DIALECTS, testKeys, type TestStore } from './setup.ts'
-import { BodyBuilder } from './support.ts'
+import { BodyBuilder, thrown } from './support.ts'
 
 /**
  * SECURITY-TESTS T18 for the store itself: what an encrypted workspace file gives away at rest,
@@ -30,15 +30,6 @@ const MARKERS = [
   '监视-PTM-ZH-9B3',
 ]
 const AGE_KEY = `AGE-SECRET-KEY-1${'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L'.repeat(2)}ABCDEFG`
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
 
 const companions = (file: string) =>
   [file, `${file}-wal`, `${file}-shm`, `${file}-journal`].filter((f) => existsSync(f))

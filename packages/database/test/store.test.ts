@@ -8,16 +8,7 @@ import { relativeFromRow } from '../src/projections/relative.projection.ts'
 import { respondentFromRow } from '../src/projections/respondent.projection.ts'
 import { testimonyFromRow } from '../src/projections/testimony.projection.ts'
 import { projectionSnapshot, rawExecute, freshStore, RUNNABLE_DIALECTS, type TestStore } from './setup.ts'
-import { BodyBuilder } from './support.ts'
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
+import { BodyBuilder, thrown } from './support.ts'
 
 describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
   let t: TestStore
@@ -197,7 +188,11 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
       { kind: 'incident.recorded', incident: { ...kept, confidence: 'high', note: 'recoded' } },
       { kind: 'incident.removed', respondentId: account.respondent.id, incidentId: removed.id },
       { kind: 'identifier.recorded', identifier: { ...identifier, incidentIds: [kept.id] } },
-      { kind: 'relative.removed', respondentId: account.respondent.id, relativeId: account.relatives[0]?.id ?? '' },
+      {
+        kind: 'relative.removed',
+        respondentId: account.respondent.id,
+        relativeId: account.relatives[0]?.id ?? '',
+      },
     ])
     const incidents = await store.db.selectFrom('incidents').selectAll().execute()
     expect(incidents.map((i) => [i.id, i.confidence, i.note])).toEqual([[kept.id, 'high', 'recoded']])

@@ -220,3 +220,13 @@ export class BodyBuilder {
     }
   }
 }
+
+/** What `promise` rejected with; fails the test when it resolves instead. */
+export async function thrown(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a rejection')
+}

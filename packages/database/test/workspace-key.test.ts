@@ -1,15 +1,7 @@
 import { isAmanatError } from '@amanat/domain'
 import { describe, expect, it } from 'vitest'
 import { deriveWorkspaceKeys, newKdfParams, SCRYPT_N, type KdfParams } from '../src/workspace-key.ts'
-
-async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
+import { thrown } from './support.ts'
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 
