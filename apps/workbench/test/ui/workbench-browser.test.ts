@@ -117,14 +117,18 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     // The inbox re-renders after the pull: wait until both rows carry their links before reading them.
     await eventually(async () => (await links()).filter((href) => href !== null).length).toBe(2)
     const rows = await links()
-    await page.locator('body').press('j')
-    await eventually(() => new URL(page.url()).hash).toBe(rows[0])
-    await page.locator('#incidents').waitFor()
-    await page.locator('body').press('j')
-    await eventually(() => new URL(page.url()).hash).toBe(rows[1])
-    await page.locator('#incidents').waitFor()
-    await page.locator('body').press('k')
-    await eventually(() => new URL(page.url()).hash).toBe(rows[0])
+    // A key pressed while the next reader is still loading has no screen to act on: wait until the
+    // previous screen is gone and the new one is drawn before the next key.
+    const step = async (key: string, hash: string | null | undefined) => {
+      const before = await page.$('#incidents')
+      await page.locator('body').press(key)
+      await eventually(() => new URL(page.url()).hash).toBe(hash)
+      await before?.waitForElementState('hidden')
+      await page.locator('#incidents').waitFor()
+    }
+    await step('j', rows[0])
+    await step('j', rows[1])
+    await step('k', rows[0])
     await page.evaluate(() => (location.hash = '#/inbox'))
     await page.locator('table.list tbody tr').nth(1).waitFor()
   })
