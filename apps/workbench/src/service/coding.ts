@@ -18,6 +18,7 @@ import type { z } from 'zod'
 import { normaliseIdentifier } from './identifier-normalise.ts'
 import { loadRespondent, loadTestimony, respondentNumber, type TestimonyRef } from './records.ts'
 import type { WorkbenchSession } from './session.ts'
+import { serialised } from './respondent-settings.ts'
 
 /**
  * Coding a testimony: incidents, relatives, perpetrator identifiers and the respondent's impacts.
@@ -183,10 +184,12 @@ export async function setImpacts(
   respondentId: string,
   impacts: readonly string[],
 ): Promise<void> {
-  const { respondent } = await loadRespondent(session, respondentId)
-  const changed = parseRecord(Respondent, { ...respondent, impacts: [...new Set(impacts)] })
-  checkCodes(session.codebook, { respondents: [changed] })
-  await session.store.append(session.analyst.id, { kind: 'respondent.recorded', respondent: changed })
+  await serialised(session, async () => {
+    const { respondent } = await loadRespondent(session, respondentId)
+    const changed = parseRecord(Respondent, { ...respondent, impacts: [...new Set(impacts)] })
+    checkCodes(session.codebook, { respondents: [changed] })
+    await session.store.append(session.analyst.id, { kind: 'respondent.recorded', respondent: changed })
+  })
 }
 
 /** Parses a record at the service boundary; input `input.invalid` with the problems. */

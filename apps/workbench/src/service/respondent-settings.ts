@@ -30,14 +30,16 @@ export async function setConsent(
   respondentId: string,
   change: ConsentChange,
 ): Promise<Respondent> {
-  const { respondent } = await loadRespondent(session, respondentId)
-  const consent = parseRecord(Consent, {
-    uses: change.uses ?? respondent.consent.uses,
-    withdrawn: change.withdrawn ?? respondent.consent.withdrawn,
-    form: change.form ?? respondent.consent.form,
-    recordedOn: change.recordedOn ?? utcToday(),
+  return serialised(session, async () => {
+    const { respondent } = await loadRespondent(session, respondentId)
+    const consent = parseRecord(Consent, {
+      uses: change.uses ?? respondent.consent.uses,
+      withdrawn: change.withdrawn ?? respondent.consent.withdrawn,
+      form: change.form ?? respondent.consent.form,
+      recordedOn: change.recordedOn ?? utcToday(),
+    })
+    return rerecord(session, { ...respondent, consent })
   })
-  return rerecord(session, { ...respondent, consent })
 }
 
 /** Sets the respondent's disclosure wish (named, pseudonym or anonymous). */
@@ -48,8 +50,10 @@ export async function setDisclosure(
 ): Promise<Respondent> {
   if (!DISCLOSURE_WISHES.includes(disclosure))
     throw inputError('input.invalid', `A disclosure wish is one of: ${DISCLOSURE_WISHES.join(', ')}.`)
-  const { respondent } = await loadRespondent(session, respondentId)
-  return rerecord(session, { ...respondent, disclosure })
+  return serialised(session, async () => {
+    const { respondent } = await loadRespondent(session, respondentId)
+    return rerecord(session, { ...respondent, disclosure })
+  })
 }
 
 const locks = new WeakMap<WorkbenchSession, Promise<unknown>>()
@@ -63,10 +67,17 @@ const locks = new WeakMap<WorkbenchSession, Promise<unknown>>()
  * session are serialised, so two respondents never draw the same name.
  */
 export function pseudonymFor(session: WorkbenchSession, respondentId: string): Promise<string> {
-  const run = (locks.get(session) ?? Promise.resolve()).then(
-    () => assign(session, respondentId),
-    () => assign(session, respondentId),
-  )
+  return serialised(session, () => assign(session, respondentId))
+}
+
+/**
+ * Runs `work` after every earlier serialised call of the session. A change to a respondent reads
+ * the whole record and records it again: two such changes at once (consent and disclosure saved
+ * from the page together) would otherwise each write the record they read, and the last would
+ * undo the first.
+ */
+export function serialised<T>(session: WorkbenchSession, work: () => Promise<T>): Promise<T> {
+  const run = (locks.get(session) ?? Promise.resolve()).then(work, work)
   locks.set(
     session,
     run.catch(() => undefined),
