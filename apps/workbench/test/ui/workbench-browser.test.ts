@@ -238,8 +238,9 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
   it('shows the coding screen in Uyghur, right to left, with the content in its own direction', async () => {
     await page.selectOption('#language', 'ug')
     await page.locator('html[dir=rtl][lang=ug]').waitFor()
+    // The language switch sets dir and lang first, then renders the screen again: wait for the new title.
+    await eventually(() => page.locator('#coding-title').textContent()).toContain('كودلاش')
     await page.locator('#incidents').waitFor()
-    expect(await page.locator('#coding-title').textContent()).toContain('كودلاش')
     await eventually(() => page.locator('.source').textContent()).toContain(STORY_ZH)
     await page.screenshot({ path: SCREENSHOT, fullPage: true })
     process.stderr.write(`workbench screenshot (coding, Uyghur): ${SCREENSHOT}\n`)
@@ -278,8 +279,8 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.fill('form.interview input[name=locality]', 'Almaty')
     await page.click('form.interview > button[type=submit]')
     await page.locator('#incidents').waitFor()
-    expect(await page.locator('.source').textContent()).toContain(INTERVIEW_STORY)
-    expect(await page.locator('.reader-head').textContent()).toContain('زىيارەت')
+    await eventually(() => page.locator('.source').textContent()).toContain(INTERVIEW_STORY)
+    await eventually(() => page.locator('.reader-head').textContent()).toContain('زىيارەت')
   })
 
   it('shows the dashboard charts, drawn from disclosure-controlled tables', async () => {
