@@ -11,15 +11,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deriveWorkspaceKeys, newKdfParams, openStore } from '@amanat/database'
+import { deriveWorkspaceKeys, newKdfParams, openStore, type WorkspaceStore } from '@amanat/database'
 import { parseCodebook } from '@amanat/domain'
 import type { BenchRow } from './bench-row.ts'
-import { loadStudy } from './fixtures/load-study.ts'
+import { loadStudy, loadStudyInParallel, type LoadedStudy } from './fixtures/load-study.ts'
 
-export async function benchStudyLoad(options: { quick: boolean }): Promise<BenchRow[]> {
-  const respondents = options.quick ? 50_000 : 1_000_000
-  const codebookFile = fileURLToPath(new URL('../packages/domain/codebook/default.yaml', import.meta.url))
-  const codebook = parseCodebook(readFileSync(codebookFile, 'utf8'), 'default.yaml')
+/** Loads the study into a new encrypted SQLite store with `load`, checks the count, and removes the store. */
+async function intoFreshStore<T extends LoadedStudy>(
+  respondents: number,
+  load: (store: WorkspaceStore) => Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'amanat-bench-load-'))
   const keys = await deriveWorkspaceKeys('bench passphrase', newKdfParams({ testOnly: true }))
   const store = await openStore({
@@ -29,16 +30,27 @@ export async function benchStudyLoad(options: { quick: boolean }): Promise<Bench
     subjectKek: keys.subjectKek,
     create: true,
   })
-  let loaded
   try {
-    loaded = await loadStudy(store, { seed: 'bench-load', respondents, codebook })
+    const loaded = await load(store)
     const counts = await store.counts()
     if (counts.respondents !== respondents)
       throw new Error(`loaded ${String(counts.respondents)} respondents, expected ${String(respondents)}`)
+    return loaded
   } finally {
     await store.close()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+export async function benchStudyLoad(options: { quick: boolean }): Promise<BenchRow[]> {
+  const respondents = options.quick ? 50_000 : 1_000_000
+  const codebookFile = fileURLToPath(new URL('../packages/domain/codebook/default.yaml', import.meta.url))
+  const codebook = parseCodebook(readFileSync(codebookFile, 'utf8'), 'default.yaml')
+  const study = { seed: 'bench-load', respondents, codebook }
+  const loaded = await intoFreshStore(respondents, (store) => loadStudy(store, study))
+  // The same study with parsing and sealing on a worker thread (docs/decisions/0019). Generation
+  // runs on that thread too and overlaps the writes, so it cannot be left out of this wall time.
+  const parallel = await intoFreshStore(respondents, (store) => loadStudyInParallel(store, study, 1))
   const cpuPerRespondent = (loaded.appendCpuSeconds * 1e6) / respondents
   const seconds = loaded.appendSeconds
   const label = `${respondents.toLocaleString('en')} respondents (${loaded.incidents.toLocaleString('en')} incidents)`
@@ -61,6 +73,13 @@ export async function benchStudyLoad(options: { quick: boolean }): Promise<Bench
       unit: 'µs',
       median: cpuPerRespondent,
       runs: [cpuPerRespondent],
+    },
+    {
+      name: 'the same with events prepared on a worker thread, generation included (wall time)',
+      unit: 's',
+      median: parallel.pipelineSeconds,
+      runs: [parallel.pipelineSeconds],
+      ratio: { to: 'the load above plus its generation', value: parallel.pipelineSeconds / (seconds + loaded.generateSeconds) },
     },
     {
       name: 'synthetic generation (excluded from the load time)',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, hkdfSync } from 'node:crypto'
 import { sealBytes } from '@amanat/crypto'
 import { isAmanatError } from '@amanat/domain'
 import { Decrypter, generateX25519Identity, identityToRecipient } from 'age-encryption'
@@ -6,7 +6,7 @@ import { CCTV_VECTORS, type CctvVector } from '../../../packages/crypto/test/cct
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PROPERTY_RUNS, sized } from '../../../tools/test-support/profile.ts'
-import { openAgeNatively, prepareX25519Keys } from '../src/intake/native-age.ts'
+import { hkdf, openAgeNatively, prepareX25519Keys } from '../src/intake/native-age.ts'
 import { createNativeOpener } from '../src/intake/native-opener.ts'
 import { createSubmissionProcessor } from '../src/intake/submission-processor.ts'
 import { readCodebook } from '../src/workspace/codebook-file.ts'
@@ -85,6 +85,15 @@ function nativeOpens(file: Uint8Array): boolean {
 }
 
 describe('the native age path against typage', () => {
+  it('derives keys exactly as node:crypto HKDF-SHA-256 does, empty salt included (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 130 }), fc.string({ maxLength: 40 }), (ikm, salt, info) => {
+        expect(hkdf(ikm, salt, info).equals(Buffer.from(hkdfSync('sha256', ikm, salt, info, 32)))).toBe(true)
+      }),
+      { numRuns: PROPERTY_RUNS },
+    )
+  })
+
   it('opens what typage seals, to any number of recipients, at any size around the chunk boundaries', async () => {
     const sizes = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constantFrom(65535, 65536, 65537, 131072, 131073))
     await fc.assert(

@@ -13,6 +13,13 @@ export {
   type AppendOptions,
   type EventsQuery,
 } from './store.ts'
+export {
+  EventPreparer,
+  isPreparedEvent,
+  wipePrepared,
+  PREPARED_FORMAT,
+  type PreparedEvent,
+} from './events/prepared-event.ts'
 export { eraseRespondent, recordedErasure, type ErasureReport } from './erase.ts'
 export { snapshotStore } from './snapshot.ts'
 export { RESPONDENT_TABLES } from './projections/erasure.projection.ts'

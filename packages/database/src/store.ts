@@ -1,11 +1,10 @@
 import {
   AmanatError,
-  describeIssues,
   EventAuthor,
   inputError,
   RespondentId,
   usageError,
-  WorkspaceEventBody,
+  type WorkspaceEventBody,
 } from '@amanat/domain'
 import type { Kysely, Migration } from 'kysely'
 import { DEFAULT_SCHEMA, openPostgres } from './dialects/postgres.ts'
@@ -16,6 +15,13 @@ import { SqliteEngine } from './dialects/sqlite-engine.ts'
 import type { StoreEngine } from './engine.ts'
 import { systemEntropy, type Entropy } from './entropy.ts'
 import { decodeEvent, type EventDraft } from './events/event-log.ts'
+import {
+  checkPrepared,
+  isPreparedEvent,
+  parseEventBody,
+  wipePrepared,
+  type PreparedEvent,
+} from './events/prepared-event.ts'
 import type { AppendedEvent, StoredEvent } from './events/stored-event.ts'
 import { SubjectKeyring } from './events/subject-keyring.ts'
 import { verifyChain, type VerifyOptions, type VerifyReport } from './events/verify-chain.ts'
@@ -72,10 +78,14 @@ export interface WorkspaceStore {
    * thousands to tens of thousands (docs/decisions/0018). Throws input `input.invalid`
    * (details: `index`) when any body does not parse, before anything is written. An empty batch
    * writes nothing.
+   *
+   * An element may be a {@link PreparedEvent} (from an `EventPreparer`, usually on a worker
+   * thread: docs/decisions/0019) instead of a plain body; the result is the same rows. The store
+   * overwrites a prepared event's plaintext and key once the batch is written or refused.
    */
   appendBatch(
     author: string,
-    bodies: readonly WorkspaceEventInput[],
+    bodies: readonly (WorkspaceEventInput | PreparedEvent)[],
     options?: AppendOptions,
   ): Promise<readonly AppendedEvent[]>
 
@@ -229,13 +239,18 @@ class Store implements WorkspaceStore {
 
   async appendBatch(
     author: string,
-    bodies: readonly WorkspaceEventInput[],
+    bodies: readonly (WorkspaceEventInput | PreparedEvent)[],
     options: AppendOptions = {},
   ): Promise<readonly AppendedEvent[]> {
-    this.#open()
-    const drafts = parseDrafts(author, bodies, options.at ?? new Date())
-    if (drafts.length === 0) return []
-    return this.#exclusive(() => this.#engine.writeEvents(drafts, this.#keyring, this.#entropy))
+    const prepared = bodies.filter(isPreparedEvent)
+    try {
+      this.#open()
+      const drafts = parseDrafts(author, bodies, options.at ?? new Date())
+      if (drafts.length === 0) return []
+      return await this.#exclusive(() => this.#engine.writeEvents(drafts, this.#keyring, this.#entropy))
+    } finally {
+      wipePrepared(prepared)
+    }
   }
 
   async events(query: EventsQuery = {}): Promise<readonly StoredEvent[]> {
@@ -348,7 +363,11 @@ class Store implements WorkspaceStore {
   }
 }
 
-function parseDrafts(author: string, bodies: readonly WorkspaceEventInput[], at: Date): EventDraft[] {
+function parseDrafts(
+  author: string,
+  bodies: readonly (WorkspaceEventInput | PreparedEvent)[],
+  at: Date,
+): EventDraft[] {
   const parsedAuthor = EventAuthor.safeParse(author)
   if (!parsedAuthor.success) {
     throw inputError('input.invalid', 'The event author must be an analyst id or "system".', {
@@ -360,19 +379,10 @@ function parseDrafts(author: string, bodies: readonly WorkspaceEventInput[], at:
   }
   const recordedAt = at.toISOString()
   return bodies.map((input, index) => {
-    const result = WorkspaceEventBody.safeParse(input)
-    if (!result.success) {
-      const problems = describeIssues(result.error)
-      throw inputError(
-        'input.invalid',
-        `Event ${String(index)} of the batch is not valid: ${problems.join('; ')}.`,
-        {
-          what: 'workspace event',
-          index,
-          problems,
-        },
-      )
+    if (isPreparedEvent(input)) {
+      const { event, body } = checkPrepared(input, index)
+      return { author: parsedAuthor.data, body, recordedAt, prepared: event }
     }
-    return { author: parsedAuthor.data, body: result.data, recordedAt }
+    return { author: parsedAuthor.data, body: parseEventBody(input, index), recordedAt }
   })
 }

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
+import { wipePrepared } from '@amanat/database'
 import { isAmanatError } from '@amanat/domain'
 import { createSubmissionProcessor, type ProcessorSetup, type SubmissionTask } from './submission-processor.ts'
 
@@ -12,7 +13,11 @@ if (port === null) throw new Error('processor-worker.ts runs only as a worker th
 const processTask = createSubmissionProcessor(workerData as ProcessorSetup)
 port.on('message', (message: { id: number; task: SubmissionTask }) => {
   processTask(message.task).then(
-    (result) => port.postMessage({ id: message.id, result }),
+    (result) => {
+      port.postMessage({ id: message.id, result })
+      // The main thread has its own copy now; this one holds plaintext and a data key.
+      if (result.kind === 'mapped') wipePrepared([result.event])
+    },
     (error: unknown) =>
       port.postMessage({
         id: message.id,

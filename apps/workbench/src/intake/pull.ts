@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { WorkspaceEventInput } from '@amanat/database'
+import { wipePrepared, type PreparedEvent, type WorkspaceEventInput } from '@amanat/database'
 import {
   INTAKE_CHAIN_GENESIS,
   type AttachmentRef,
@@ -204,7 +204,7 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
   const settle = () => writing
 
   const record = async (current: Pending[], head: IntakeCheckpoint) => {
-    const events: WorkspaceEventInput[] = []
+    const events: (WorkspaceEventInput | PreparedEvent)[] = []
     const toDelete: string[] = []
     let segmentImported = 0
     let segmentAside = 0
@@ -233,8 +233,8 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
           claimed.push(ref.upload)
           attachmentEvents.push({
             kind: 'attachment.imported',
-            respondentId: result.body.respondent.id,
-            testimonyId: result.body.testimony.id,
+            respondentId: result.respondentId,
+            testimonyId: result.testimonyId,
             attachmentId: ref.upload,
             sha256: ref.sha256,
             content: content.toString('base64'),
@@ -242,11 +242,12 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
         }
       }
       if (reason !== null || result.kind !== 'mapped') {
+        if (result.kind === 'mapped') wipePrepared([result.event])
         const why = reason ?? 'malformed'
         events.push(setAsideEvent(server, { itemId: pending.item.id, seq: pending.item.seq, itemKind: pending.item.kind, reason: why, day: pending.item.day, tokenHash: pending.item.tokenHash, ciphertext: pending.item.ciphertext, deletable: true }))
         countAside(why)
       } else {
-        events.push(result.body, ...attachmentEvents)
+        events.push(result.event, ...attachmentEvents)
         imported++
         segmentImported++
         attachmentCount += claimed.length

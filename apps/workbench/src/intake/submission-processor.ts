@@ -1,4 +1,4 @@
-import { systemEntropy } from '@amanat/database'
+import { EventPreparer, systemEntropy, type PreparedEvent } from '@amanat/database'
 import {
   base32,
   isAmanatError,
@@ -18,8 +18,10 @@ import { createNativeOpener } from './native-opener.ts'
 /**
  * Turning one pulled, hash-checked submission into what the workspace records: open it (native
  * age path), check it was sealed to a recipient set its questionnaire was published with, parse
- * the `SubmissionPlaintext`, and map it to a `testimony.imported` body. Pure apart from the ids
- * it draws, so it runs the same inline and in the worker pool (processor-pool.ts).
+ * the `SubmissionPlaintext`, map it to a `testimony.imported` body, and prepare that event for
+ * the store (parsed, serialised and sealed under a new data key: docs/decisions/0019), so the
+ * thread that writes only chains and stores it. Pure apart from the ids and keys it draws, so it
+ * runs the same inline and in the worker pool (processor-pool.ts).
  */
 
 /** A questionnaire as published, with the size of each recipient set it was published with. */
@@ -48,7 +50,14 @@ export interface SubmissionTask {
 }
 
 export type ProcessedSubmission =
-  | { readonly kind: 'mapped'; readonly body: TestimonyImportedBody; readonly attachments: readonly AttachmentRef[] }
+  | {
+      readonly kind: 'mapped'
+      /** The `testimony.imported` event, prepared: hand it to `appendBatch`, or wipe it (`wipePrepared`). */
+      readonly event: PreparedEvent
+      readonly respondentId: TestimonyImportedBody['respondent']['id']
+      readonly testimonyId: TestimonyImportedBody['testimony']['id']
+      readonly attachments: readonly AttachmentRef[]
+    }
   | { readonly kind: 'set_aside'; readonly reason: SetAsideReason }
 
 export type SubmissionProcessor = (task: SubmissionTask) => Promise<ProcessedSubmission>
@@ -60,6 +69,7 @@ export function createSubmissionProcessor(setup: ProcessorSetup): SubmissionProc
   // Ids from the CSPRNG drawn in chunks: one system call per id cost a quarter of the mapping.
   const entropy = systemEntropy()
   const makeId: IdMaker = (schema) => schema.parse(base32(entropy(16)))
+  const preparer = new EventPreparer(entropy)
   const open = createNativeOpener(setup.identities)
   const openWithBackup = setup.backupIdentity === null ? null : createNativeOpener([setup.backupIdentity])
   const byVersion = new Map(setup.published.map((p) => [`${p.questionnaire.id}@${p.questionnaire.version}`, p]))
@@ -105,7 +115,10 @@ export function createSubmissionProcessor(setup: ProcessorSetup): SubmissionProc
       if (!submissionId.success) return setAside('malformed')
       try {
         const body = mapSubmission(published.questionnaire, submission, { submissionId: submissionId.data, makeId }, setup.codebook, task.day)
-        return { kind: 'mapped', body, attachments: submission.attachments }
+        // mapSubmission's output is already parsed with the event schema (its last step).
+        const [event] = preparer.prepareParsed([body])
+        if (event === undefined) throw new Error('a prepared event went missing')
+        return { kind: 'mapped', event, respondentId: body.respondent.id, testimonyId: body.testimony.id, attachments: submission.attachments }
       } catch (error) {
         if (isAmanatError(error, 'submission.invalid')) return setAside('invalid')
         throw error

@@ -13,15 +13,20 @@ import { projectEvent } from '../projections/project-event.ts'
 import { insert, type RowOp } from '../projections/row-op.ts'
 import type { EventTable } from '../schema/event.table.ts'
 import { bodyAad, open, seal } from './body-seal.ts'
-import { eventHash } from './hash-chain.ts'
+import { bodyDigest, eventHashOfDigest } from './hash-chain.ts'
+import type { PreparedEvent } from './prepared-event.ts'
 import type { AppendedEvent, ChainHead, StoredEvent } from './stored-event.ts'
 import type { KeySession } from './subject-keyring.ts'
 
-/** One event to append, already parsed at the store's boundary. */
+/**
+ * One event to append, already parsed at the store's boundary: from a plain body, or from a
+ * prepared event (prepared-event.ts) whose body was parsed and sealed on another thread.
+ */
 export interface EventDraft {
   readonly author: EventAuthor
   readonly body: WorkspaceEventBody
   readonly recordedAt: string
+  readonly prepared?: PreparedEvent
 }
 
 /**
@@ -42,24 +47,48 @@ export class EventComposer {
   }
 
   compose(draft: EventDraft): { appended: AppendedEvent; ops: RowOp[] } {
-    const { author, body, recordedAt } = draft
+    const { author, body, recordedAt, prepared } = draft
     const seq = this.#head.seq + 1
-    const id = EventId.parse(base32(this.#entropy(16)))
     const subject = subjectOf(body)
-    const json = Buffer.from(JSON.stringify(body), 'utf8')
     const ops: RowOp[] = []
-    let stored: Buffer = json
+    let id: EventId
+    let stored: Uint8Array
+    let digest: Buffer | null = null
     let respondentNo: number | null = null
-    if (subject !== null) {
-      const { key, wrapped, respondentNo: no } = this.#keys.keyForWriting(subject, seq)
-      if (wrapped !== null)
-        ops.push(insert('subject_keys', { subject, respondent_no: no, wrapped_key: wrapped }))
-      stored = seal(key, json, bodyAad(id, subject), this.#entropy)
-      json.fill(0)
-      respondentNo = no
+    if (prepared !== undefined) {
+      id = prepared.id as EventId // checked at the boundary (checkPrepared)
+      stored = prepared.json
+      if (subject !== null && prepared.sealed !== null && prepared.dataKey !== null) {
+        const { key, wrapped, respondentNo: no } = this.#keys.keyForWriting(subject, seq, prepared.dataKey)
+        if (wrapped !== null)
+          ops.push(insert('subject_keys', { subject, respondent_no: no, wrapped_key: wrapped }))
+        // Sealed under the key the writer keeps for this respondent: adopted here, or the same key
+        // adopted from an earlier event of this preparer's call. Otherwise seal it again.
+        if (key.equals(prepared.dataKey)) stored = prepared.sealed
+        else {
+          stored = seal(key, prepared.json, bodyAad(id, subject), this.#entropy)
+          digest = bodyDigest(stored)
+        }
+        respondentNo = no
+      }
+      digest ??= Buffer.from(prepared.digest)
+    } else {
+      id = EventId.parse(base32(this.#entropy(16)))
+      const json = Buffer.from(JSON.stringify(body), 'utf8')
+      stored = json
+      if (subject !== null) {
+        const { key, wrapped, respondentNo: no } = this.#keys.keyForWriting(subject, seq)
+        if (wrapped !== null)
+          ops.push(insert('subject_keys', { subject, respondent_no: no, wrapped_key: wrapped }))
+        stored = seal(key, json, bodyAad(id, subject), this.#entropy)
+        json.fill(0)
+        respondentNo = no
+      }
+      digest = bodyDigest(stored)
     }
     const prevHash = this.#head.hash
-    const hash = eventHash({ seq, id, kind: body.kind, author, recordedAt, subject, body: stored, prevHash })
+    const hash = eventHashOfDigest({ seq, id, kind: body.kind, author, recordedAt, subject, prevHash }, digest)
+    const storedBody = Buffer.isBuffer(stored) ? stored : Buffer.from(stored.buffer, stored.byteOffset, stored.length)
     ops.push(
       insert('events', {
         seq,
@@ -68,7 +97,7 @@ export class EventComposer {
         author,
         recorded_at: recordedAt,
         subject,
-        body: stored,
+        body: storedBody,
         prev_hash: prevHash,
         hash,
       }),

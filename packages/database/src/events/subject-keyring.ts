@@ -65,9 +65,12 @@ export class SubjectKeyring {
     this.#cache.delete(subject)
   }
 
-  /** A new random data key for `subject` and its wrapped form. */
-  create(subject: string): { key: Buffer; wrapped: Buffer } {
-    const key = Buffer.from(this.#entropy(DATA_KEY_LENGTH))
+  /**
+   * A data key for `subject` and its wrapped form: a copy of `offered` (a key a preparer drew on
+   * another thread, see prepared-event.ts) or a new random one.
+   */
+  create(subject: string, offered?: Uint8Array): { key: Buffer; wrapped: Buffer } {
+    const key = Buffer.from(offered ?? this.#entropy(DATA_KEY_LENGTH))
     return { key, wrapped: seal(this.#kek, key, keyAad(subject), this.#entropy) }
   }
 
@@ -98,12 +101,17 @@ export class KeySession {
   /**
    * The key to seal `subject`'s event number `seq` with. For a subject seen for the first time a
    * key is created, the respondent is numbered `seq`, and `wrapped` holds the bytes to store in
-   * `subject_keys` in this transaction; otherwise `wrapped` is null.
+   * `subject_keys` in this transaction; otherwise `wrapped` is null. A new subject's key is a copy
+   * of `offered` when given (a prepared event's key), else drawn here.
    */
-  keyForWriting(subject: string, seq: number): SubjectKey & { readonly wrapped: Buffer | null } {
+  keyForWriting(
+    subject: string,
+    seq: number,
+    offered?: Uint8Array,
+  ): SubjectKey & { readonly wrapped: Buffer | null } {
     const existing = this.keyForReading(subject)
     if (existing !== null) return { ...existing, wrapped: null }
-    const created = this.#ring.create(subject)
+    const created = this.#ring.create(subject, offered)
     const entry = { key: created.key, respondentNo: seq }
     this.#seen.set(subject, entry)
     return { ...entry, wrapped: created.wrapped }
