@@ -26,6 +26,8 @@ export interface DialectStrategy {
   begin(db: Db): Promise<void>
   /** Database-level integrity problems (SQLite: `PRAGMA integrity_check`); empty when none. */
   integrityProblems(db: Db): Promise<string[]>
+  /** Called after each write transaction commits (SQLite: wakes the checkpointer). */
+  afterCommit?(): void
   /** Releases the driver's resources. */
   destroy(): Promise<void>
 }
@@ -66,6 +68,7 @@ export class KyselyIntakeStore implements IntakeStore {
       try {
         const result = await work(db)
         await sql.raw(commit ? 'commit' : 'rollback').execute(db)
+        if (commit) this.#strategy.afterCommit?.()
         return result
       } catch (error) {
         await sql.raw('rollback').execute(db).catch(() => undefined)

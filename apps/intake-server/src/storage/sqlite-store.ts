@@ -6,6 +6,7 @@ import { Kysely, sql, SqliteDialect, type SqliteDatabase } from 'kysely'
 import type { IntakeStore, StoreLimits } from './intake-store.ts'
 import { KyselyIntakeStore, type DialectStrategy } from './kysely-store.ts'
 import { migrate } from './migrations.ts'
+import { IntakeCheckpointer } from './sqlite-checkpointer.ts'
 import type { IntakeTables } from './tables.ts'
 
 const STATEMENT_CACHE = 256
@@ -48,9 +49,10 @@ export const SQLITE_FILE = 'intake.db'
  */
 export async function openSqliteStore(dataDir: string, limits: StoreLimits): Promise<IntakeStore> {
   let database: BetterSqlite3.Database
+  const file = join(dataDir, SQLITE_FILE)
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-    database = new BetterSqlite3(join(dataDir, SQLITE_FILE))
+    database = new BetterSqlite3(file)
     database.pragma('journal_mode = WAL')
     database.pragma('synchronous = FULL')
     database.pragma('busy_timeout = 5000')
@@ -64,6 +66,7 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
     throw new AmanatError('internal', 'intake.store_unavailable', 'SQLite refused WAL with synchronous=FULL.')
   }
   const db = new Kysely<IntakeTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+  let checkpointer: IntakeCheckpointer | null = null
   const strategy: DialectStrategy = {
     dialect: 'sqlite',
     // IMMEDIATE takes the write lock at once: the batch reads invite states and then writes, and
@@ -76,7 +79,12 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
       const result = rows.rows.map((row) => row.integrity_check)
       return result.length === 1 && result[0] === 'ok' ? [] : result.map((line) => `integrity_check: ${line}`)
     },
-    destroy: () => Promise.resolve(),
+    afterCommit: () => {
+      checkpointer?.afterCommit()
+    },
+    destroy: async () => {
+      await checkpointer?.close()
+    },
   }
   await db.connection().execute(async (conn) => {
     await strategy.begin(conn)
@@ -88,5 +96,7 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
       throw error
     }
   })
+  // Once the schema exists: the checkpointer's own connection opens the file as it is.
+  checkpointer = new IntakeCheckpointer(database, file)
   return new KyselyIntakeStore(db, strategy, limits)
 }
