@@ -97,19 +97,23 @@ export class IntakeCheckpointer {
 
   /** Stops the worker (before the writer's connection closes). */
   async close(): Promise<void> {
-    if (this.#worker === null) return
-    this.#worker = null
-    Atomics.store(this.#flag, 0, STOP)
-    Atomics.notify(this.#flag, 0)
+    if (this.#detach() === null) return
     await this.#exited
   }
 
-  #fallBack(): void {
-    if (this.#worker === null) return
+  /** Tells the worker to stop and forgets it; returns it, or null when there was none. */
+  #detach(): Worker | null {
     const worker = this.#worker
+    if (worker === null) return null
     this.#worker = null
     Atomics.store(this.#flag, 0, STOP)
     Atomics.notify(this.#flag, 0)
+    return worker
+  }
+
+  #fallBack(): void {
+    const worker = this.#detach()
+    if (worker === null) return
     void worker.terminate()
     try {
       this.#database.pragma('wal_autocheckpoint = 1000')

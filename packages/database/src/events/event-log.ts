@@ -53,7 +53,7 @@ export class EventComposer {
     const ops: RowOp[] = []
     let id: EventId
     let stored: Uint8Array
-    let digest: Buffer | null = null
+    let digest: Uint8Array | null = null
     let respondentNo: number | null = null
     if (prepared !== undefined) {
       id = prepared.id as EventId // checked at the boundary (checkPrepared)
@@ -71,7 +71,7 @@ export class EventComposer {
         }
         respondentNo = no
       }
-      digest ??= Buffer.from(prepared.digest)
+      digest ??= prepared.digest
     } else {
       id = EventId.parse(base32(this.#entropy(16)))
       const json = Buffer.from(JSON.stringify(body), 'utf8')
