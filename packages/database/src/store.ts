@@ -25,6 +25,7 @@ import {
 import type { AppendedEvent, StoredEvent } from './events/stored-event.ts'
 import { SubjectKeyring } from './events/subject-keyring.ts'
 import { verifyChain, type VerifyOptions, type VerifyReport } from './events/verify-chain.ts'
+import { restoreIndexes, setIndexesAside } from './deferred-indexes.ts'
 import { migrateToLatest } from './migrate.ts'
 import { POSTGRES_TYPES, SQLITE_TYPES } from './migrations/column-types.ts'
 import { workspaceMigrations } from './migrations/index.ts'
@@ -113,8 +114,20 @@ export interface WorkspaceStore {
   /** True when some event in the log has this hash (hex): a checkpoint kept elsewhere is still in the chain. */
   hasHead(hash: string): Promise<boolean>
 
-  /** Rebuilds every projection table from the log, in one transaction. */
+  /**
+   * Rebuilds every projection table from the log, in one transaction, with the secondary
+   * indexes built once afterwards (as in {@link bulkLoad}).
+   */
   replayProjections(): Promise<void>
+
+  /**
+   * Runs `load`, a large batch of appends, with the projections' non-unique secondary indexes set
+   * aside, and builds them again once it settles (docs/decisions/0021). Every append inside is an
+   * ordinary append (log, chain, projections, unique indexes); reads still answer, only slower.
+   * Worth it when the load adds more rows than the workspace holds; a crash inside costs an index
+   * build at the next open, nothing else. Nested calls run inside the outer one.
+   */
+  bulkLoad<T>(load: () => Promise<T>): Promise<T>
 
   /** Rows per table. */
   counts(): Promise<Readonly<Record<TableName, number>>>
@@ -199,6 +212,8 @@ async function prepareSchema(
       )
     }
     await migrateToLatest(engine.db, migrations, schema)
+    // A bulk load that stopped before its end left indexes set aside: build them now.
+    if ('0007_deferred_indexes' in migrations) await restoreIndexes(engine.db)
   } catch (error) {
     await engine.close()
     throw error
@@ -211,6 +226,7 @@ class Store implements WorkspaceStore {
   readonly #entropy: Entropy
   #writes: Promise<unknown> = Promise.resolve()
   #closed = false
+  #bulk = false
 
   constructor(engine: StoreEngine, keyring: SubjectKeyring, entropy: Entropy) {
     this.#engine = engine
@@ -311,7 +327,23 @@ class Store implements WorkspaceStore {
 
   async replayProjections(): Promise<void> {
     this.#open()
-    return this.#exclusive(() => this.#engine.rebuildProjections(this.#keyring))
+    return this.bulkLoad(() => this.#exclusive(() => this.#engine.rebuildProjections(this.#keyring)))
+  }
+
+  async bulkLoad<T>(load: () => Promise<T>): Promise<T> {
+    this.#open()
+    if (this.#bulk) return load()
+    this.#bulk = true
+    try {
+      await this.#exclusive(() => setIndexesAside(this.db, this.dialect))
+      try {
+        return await load()
+      } finally {
+        await this.#exclusive(() => restoreIndexes(this.db))
+      }
+    } finally {
+      this.#bulk = false
+    }
   }
 
   async counts(): Promise<Readonly<Record<TableName, number>>> {

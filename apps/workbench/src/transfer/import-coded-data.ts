@@ -45,7 +45,16 @@ export interface ImportOptions {
   readonly progress?: (total: number) => Progress
   /** The day recorded for new testimonies and consents; today (UTC) by default. */
   readonly today?: string
+  /**
+   * An import of at least this many respondents, and of more than the workspace holds, runs as
+   * the store's bulk load: secondary indexes set aside and built once at the end (docs/decisions/
+   * 0021). {@link BULK_IMPORT} by default.
+   */
+  readonly bulkFrom?: number
 }
+
+/** Respondents from which an import into a smaller workspace loads in bulk. */
+export const BULK_IMPORT = 5_000
 
 /** Respondents looked up per query, and compared and written per transaction. */
 const BATCH = 1_000
@@ -82,13 +91,18 @@ export async function importCodedData(workspace: Workspace, options: ImportOptio
   }
   const progress = options.progress?.(respondents)
   let written = 0
-  // Taken off the list as they are written, so memory shrinks as the pass goes on.
-  while (drafts.length > 0) {
-    const writes = await eventsFor(workspace, drafts.splice(0, BATCH), held, context)
-    if (writes.length > 0) await workspace.store.appendBatch(workspace.analyst.id, writes)
-    written += writes.length
-    progress?.tick(respondents - drafts.length)
+  const write = async () => {
+    // Taken off the list as they are written, so memory shrinks as the pass goes on.
+    while (drafts.length > 0) {
+      const writes = await eventsFor(workspace, drafts.splice(0, BATCH), held, context)
+      if (writes.length > 0) await workspace.store.appendBatch(workspace.analyst.id, writes)
+      written += writes.length
+      progress?.tick(respondents - drafts.length)
+    }
   }
+  const bulkFrom = options.bulkFrom ?? BULK_IMPORT
+  const bulk = respondents >= bulkFrom && respondents > (await workspace.store.counts()).respondents
+  await (bulk ? workspace.store.bulkLoad(write) : write())
   progress?.done()
   return { ok: true, rows, respondents, written, unchanged: respondents - written }
 }

@@ -13,6 +13,7 @@ import {
 import { generateStudy } from '@amanat/synthetic'
 import { stringify } from 'csv-stringify/sync'
 import fc from 'fast-check'
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROPERTY_RUNS, sized } from '../../../../tools/test-support/profile.ts'
 import {
@@ -100,8 +101,13 @@ describe('amanat import, pass by pass', () => {
     const respondents = sized(1_500, 5_000)
     const bodies = [...generateStudy({ seed: 'import-batches', respondents, codebook: CODEBOOK })]
     const rows = bodies.map((body) => cellsOfRespondent(body.respondent, body.incidents))
-    const first = await importCodedData(target, { path: csvOf(rows.flat()), format: 'csv' })
+    // The first import fills an empty workspace as a bulk load (docs/decisions/0021); the others do not.
+    const first = await importCodedData(target, { path: csvOf(rows.flat()), format: 'csv', bulkFrom: 1_000 })
     expect(first).toMatchObject({ ok: true, respondents, written: respondents, unchanged: 0 })
+    const deferred = await sql<{ n: number }>`select count(*) as n from deferred_indexes`.execute(target.store.db)
+    expect(Number(deferred.rows[0]?.n)).toBe(0)
+    const keyed = await target.store.db.selectFrom('respondents').select('respondent_no').where('key', '=', rows[0]?.[0]?.respondent_key ?? '').execute()
+    expect(keyed).toHaveLength(1)
 
     // One change in the first batch of a thousand, one in the last.
     const changed = rows.map((cells, i) =>

@@ -6,6 +6,7 @@ import { releasesMigration } from './0003_releases.ts'
 import { vaultKeysMigration } from './0004_vault_keys.ts'
 import { importMigration } from './0005_import.ts'
 import { storiesMigration } from './0006_stories.ts'
+import { deferredIndexesMigration } from './0007_deferred_indexes.ts'
 
 /**
  * Every migration, by name, in order. Names sort in the order they run (`0001_initial`,
@@ -20,6 +21,7 @@ export function workspaceMigrations(types: ColumnTypes): Record<string, Migratio
     '0004_vault_keys': vaultKeysMigration(types),
     '0005_import': importMigration(),
     '0006_stories': storiesMigration(types),
+    '0007_deferred_indexes': deferredIndexesMigration(),
   }
 }
 

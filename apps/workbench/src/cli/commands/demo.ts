@@ -91,18 +91,23 @@ Options:
         codebook,
       })
       const progress = terminal.progress('loading the synthetic study', respondents)
-      let batch = []
-      let done = 0
-      for (const body of generateStudy({ seed: DEMO_SEED, respondents, codebook })) {
-        batch.push(body)
-        if (batch.length === BATCH) {
-          await workspace.store.appendBatch(workspace.analyst.id, batch)
-          done += batch.length
-          progress.tick(done)
-          batch = []
+      const store = workspace.store
+      const author = workspace.analyst.id
+      // A new workspace filled at once: indexes built at the end (docs/decisions/0021).
+      await store.bulkLoad(async () => {
+        let batch = []
+        let done = 0
+        for (const body of generateStudy({ seed: DEMO_SEED, respondents, codebook })) {
+          batch.push(body)
+          if (batch.length === BATCH) {
+            await store.appendBatch(author, batch)
+            done += batch.length
+            progress.tick(done)
+            batch = []
+          }
         }
-      }
-      if (batch.length > 0) await workspace.store.appendBatch(workspace.analyst.id, batch)
+        if (batch.length > 0) await store.appendBatch(author, batch)
+      })
       progress.done()
     }
     try {
