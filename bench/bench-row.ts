@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 /** One benchmark figure: a median over several bounded runs, with a ratio to a baseline measured in the same run. */
 export interface BenchRow {
   readonly name: string
@@ -24,4 +25,29 @@ export function formatRows(rows: readonly BenchRow[]): string {
     return `${r.name.padEnd(64)} ${value.padStart(12)} ${r.unit}${ratio}${target}`
   })
   return lines.join('\n')
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc; NaN where unreadable. */
+export function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; clock ticks of 1/100 s on Linux.
+    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Bytes a process has passed to write() and its kin so far (`wchar` in /proc/<pid>/io); NaN where unreadable. */
+export function processWrittenBytes(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN
+  try {
+    const line = readFileSync(`/proc/${String(pid)}/io`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('wchar:'))
+    return line === undefined ? Number.NaN : Number(line.slice('wchar:'.length))
+  } catch {
+    return Number.NaN
+  }
 }

@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import { newRecipients, seal } from '../apps/intake-server/test/support/age.ts'
 import { framed, newRandomId, newToken, signedQuestionnaire, tokenHashOf } from '../apps/intake-server/test/support/fixtures.ts'
-import { formatRows, median, type BenchRow } from './bench-row.ts'
+import { formatRows, median, processCpuSeconds, processWrittenBytes, type BenchRow } from './bench-row.ts'
 
 const CONNECTIONS = 50
 const Q = 'bench-q'
@@ -72,14 +72,20 @@ async function invite(child: Child, tokens: readonly string[], expiresOn = '2099
 
 interface LoadResult {
   readonly perSecond: number
+  /** The server process's CPU (every thread) per acknowledged request, in µs. */
+  readonly serverCpu: number
+  /** Bytes the server process wrote (files and sockets) per acknowledged request. */
+  readonly serverWritten: number
   readonly p99: number
   readonly acknowledged: number
 }
 
 /** One autocannon run of `seconds` at 50 connections; each request's body from `nextBody`. */
-async function load(url: string, seconds: number, nextBody: () => Uint8Array): Promise<LoadResult> {
+async function load(child: Child, seconds: number, nextBody: () => Uint8Array): Promise<LoadResult> {
+  const cpuBefore = processCpuSeconds(child.process.pid)
+  const writtenBefore = processWrittenBytes(child.process.pid)
   const result = await autocannon({
-    url,
+    url: child.url,
     connections: CONNECTIONS,
     duration: seconds,
     requests: [
@@ -94,7 +100,9 @@ async function load(url: string, seconds: number, nextBody: () => Uint8Array): P
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`a load run had ${String(result.non2xx)} non-2xx answers, ${String(result.errors)} errors, ${String(result.timeouts)} timeouts`)
   }
-  return { perSecond: result['2xx'] / seconds, p99: result.latency.p99, acknowledged: result['2xx'] }
+  const serverCpu = ((processCpuSeconds(child.process.pid) - cpuBefore) * 1e6) / result['2xx']
+  const serverWritten = (processWrittenBytes(child.process.pid) - writtenBefore) / result['2xx']
+  return { perSecond: result['2xx'] / seconds, serverCpu, serverWritten, p99: result.latency.p99, acknowledged: result['2xx'] }
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -161,24 +169,30 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
     await invite(servers.rollback, rollbackTokens)
 
     const perSecond: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
+    const serverCpu: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
+    const written: number[] = []
+    const measure = async (mode: Mode, nextBody: () => Uint8Array): Promise<LoadResult> => {
+      const result = await load(servers[mode], seconds, nextBody)
+      perSecond[mode].push(result.perSecond)
+      serverCpu[mode].push(result.serverCpu)
+      if (mode === 'durable') written.push(result.serverWritten)
+      return result
+    }
     const p99: number[] = []
     let acknowledgedDurable = 0
     for (let run = 0; run < runs; run++) {
       let n = 0
       const pick = () => sealedPool[n++ % sealedPool.length]!
-      perSecond.discard.push((await load(servers.discard.url, seconds, () => framed({ v: 1, token: newToken(), id: newRandomId() }, pick()))).perSecond)
-      perSecond.rollback.push(
-        (await load(servers.rollback.url, seconds, () => framed({ v: 1, token: rollbackTokens[n % rollbackTokens.length], id: newRandomId() }, pick()))).perSecond,
-      )
+      await measure('discard', () => framed({ v: 1, token: newToken(), id: newRandomId() }, pick()))
+      await measure('rollback', () => framed({ v: 1, token: rollbackTokens[n % rollbackTokens.length], id: newRandomId() }, pick()))
       const fresh = Array.from({ length: CEILING_PER_SECOND * seconds }, newToken)
       await invite(servers.durable, fresh)
       let next = 0
-      const durable = await load(servers.durable.url, seconds, () => {
+      const durable = await measure('durable', () => {
         const token = fresh[next++]
         if (token === undefined) throw new Error('the durable run outran its fresh invites')
         return framed({ v: 1, token, id: newRandomId() }, pick())
       })
-      perSecond.durable.push(durable.perSecond)
       p99.push(durable.p99)
       acknowledgedDurable += durable.acknowledged
     }
@@ -228,6 +242,19 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
         runs: perSecond.rollback,
       },
       durableRatio('rolled back', perSecond.rollback, '≥ 0.8'),
+      ...(['durable', 'rollback', 'discard'] as const).map((mode) => ({
+        name: `intake: server CPU per request, ${mode} (every thread)`,
+        unit: 'µs',
+        median: median(serverCpu[mode]),
+        runs: serverCpu[mode],
+      })),
+      {
+        // The 4 KB sealed body plus what storing it costs: WAL frames, checkpoint copies, the answer.
+        name: 'intake: bytes written per durable submission (server process, files and sockets)',
+        unit: 'B',
+        median: median(written),
+        runs: written,
+      },
       { name: 'intake: durable p99 latency at 50 connections', unit: 'ms', median: median(p99), runs: p99, target: '< 25 ms' },
       {
         name: 'intake: invite states, largest difference of medians',

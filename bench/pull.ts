@@ -25,7 +25,7 @@ import {
   randomBytes,
   type KeyObject,
 } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Decrypter } from 'age-encryption'
@@ -41,7 +41,7 @@ import { pullSubmissions } from '../apps/workbench/src/intake/pull.ts'
 import { readQuestionnaireFile } from '../apps/workbench/src/intake/questionnaire-file.ts'
 import { readCodebook } from '../apps/workbench/src/workspace/codebook-file.ts'
 import { createWorkspace } from '../apps/workbench/src/workspace/workspace.ts'
-import { median, type BenchRow } from './bench-row.ts'
+import { median, processCpuSeconds, type BenchRow } from './bench-row.ts'
 
 const PASSPHRASE = 'bench passphrase for pull'
 const FILL_BATCH = 2_000
@@ -260,16 +260,6 @@ export async function benchPull(options: { quick: boolean }): Promise<BenchRow[]
 }
 
 /** User + system CPU seconds of another process so far, from /proc (NaN where there is none). */
-function processCpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; clock ticks of 1/100 s on Linux.
-    const fields = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return Number.NaN
-  }
-}
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const { formatRows } = await import('./bench-row.ts')
