@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -51,6 +52,24 @@ describe('intake store checkpoints', () => {
       } finally {
         await again.close()
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('closing the intake store', () => {
+  it('finishes in a process with nothing else to wait for (the checkpoint thread is held while it stops)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amanat-intake-close-'))
+    try {
+      const script = [
+        `const { openSqliteStore } = await import(${JSON.stringify(new URL('../src/storage/sqlite-store.ts', import.meta.url).href)})`,
+        `const store = await openSqliteStore(${JSON.stringify(dir)}, ${JSON.stringify(LIMITS)})`,
+        `await store.close()`,
+        `process.stdout.write('closed')`,
+      ].join('\n')
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 })
+      expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: 'closed' })
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -97,7 +97,11 @@ export class IntakeCheckpointer {
 
   /** Stops the worker (before the writer's connection closes). */
   async close(): Promise<void> {
-    if (this.#detach() === null) return
+    const worker = this.#detach()
+    if (worker === null) return
+    // Held while closing: an unreferenced worker lets a process with nothing else to do end
+    // right here (exit 13, "unsettled top-level await"), before the store has closed.
+    worker.ref()
     await this.#exited
   }
 
