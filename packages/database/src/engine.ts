@@ -3,6 +3,7 @@ import type { Entropy } from './entropy.ts'
 import type { EventDraft } from './events/event-log.ts'
 import type { AppendedEvent } from './events/stored-event.ts'
 import type { StoredSubjectKey, SubjectKeyring } from './events/subject-keyring.ts'
+import { RESPONDENT_TABLES } from './projections/erasure.projection.ts'
 import type { Database } from './schema/database.ts'
 
 /**
@@ -45,12 +46,12 @@ export interface StoreEngine {
 
 /**
  * The statements that erase a respondent's projected rows, each with the respondent's number
- * bound to its one placeholder (`param`, in the dialect's form).
+ * bound to its one placeholder (`param`, in the dialect's form): one per table that holds rows of
+ * one respondent ({@link RESPONDENT_TABLES}, derived from the table specs), so a table added later,
+ * like the case stories and vault keys, is shredded too without anyone listing it here.
  */
 export function shredStatements(param: string): string[] {
-  return ['identifier_incidents', 'identifiers', 'incidents', 'relatives', 'testimonies', 'respondents'].map(
-    (table) => `delete from "${table}" where "respondent_no" = ${param}`,
-  )
+  return RESPONDENT_TABLES.map((table) => `delete from "${table}" where "respondent_no" = ${param}`)
 }
 
 /** Rows per read when the engines walk the log. */

@@ -328,10 +328,20 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
       kind: 'incident.recorded',
       incident: { ...(gone.incidents[0] ?? stays.incidents[0]!), note: 'later' },
     })
+    // Every table holding rows of theirs, not just the account's: a case story and a vault key too.
+    await store.appendBatch(analyst, [
+      {
+        kind: 'story.recorded',
+        respondentId: gone.respondent.id,
+        story: { id: build.id(), language: 'en', title: 'A story', text: 'Told under a pseudonym.', publish: false },
+      },
+      { kind: 'vault.keyed', respondentId: gone.respondent.id, key: Buffer.alloc(32, 7).toString('base64') },
+    ])
+    expect(await store.counts()).toMatchObject({ stories: 1, vault_keys: 1 })
     expect(await store.shredSubject(gone.respondent.id)).toBe(true)
 
     const events = await store.events()
-    expect(events.filter((e) => e.subject === gone.respondent.id).map((e) => e.body)).toEqual([null, null])
+    expect(events.filter((e) => e.subject === gone.respondent.id).map((e) => e.body)).toEqual([null, null, null, null])
     expect(events.find((e) => e.subject === stays.respondent.id)?.body).toEqual(stays)
     expect(await store.counts()).toMatchObject({
       respondents: 1,
@@ -339,8 +349,10 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
       incidents: 1,
       relatives: 1,
       subject_keys: 1,
+      stories: 0,
+      vault_keys: 0,
     })
-    expect(await store.verify()).toMatchObject({ ok: true, events: 3 })
+    expect(await store.verify()).toMatchObject({ ok: true, events: 5 })
     await store.replayProjections()
     expect(await store.counts()).toMatchObject({ respondents: 1, incidents: 1 })
     expect(await store.shredSubject(gone.respondent.id)).toBe(false)
