@@ -23,7 +23,10 @@ export interface DeferredIndex {
 const projectionTables = sql.join(PROJECTION_TABLES.map((table) => sql.lit(table)))
 
 /** The non-unique secondary indexes on projection tables, as statements that build them. */
-async function secondaryIndexes(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<DeferredIndex[]> {
+async function secondaryIndexes(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+): Promise<DeferredIndex[]> {
   const query =
     dialect === 'sqlite'
       ? sql<DeferredIndex>`select "name", "sql" as "definition" from sqlite_schema
@@ -36,11 +39,16 @@ async function secondaryIndexes(db: Kysely<Database>, dialect: 'sqlite' | 'postg
 }
 
 /** Records and drops the deferrable indexes, in one transaction; returns what was set aside. */
-export async function setIndexesAside(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<DeferredIndex[]> {
+export async function setIndexesAside(
+  db: Kysely<Database>,
+  dialect: 'sqlite' | 'postgres',
+): Promise<DeferredIndex[]> {
   return db.transaction().execute(async (trx) => {
     const indexes = await secondaryIndexes(trx, dialect)
     for (const index of indexes) {
-      await sql`insert into "deferred_indexes" ("name", "definition") values (${index.name}, ${index.definition})`.execute(trx)
+      await sql`insert into "deferred_indexes" ("name", "definition") values (${index.name}, ${index.definition})`.execute(
+        trx,
+      )
       await sql`drop index ${sql.id(index.name)}`.execute(trx)
     }
     return indexes
@@ -49,14 +57,19 @@ export async function setIndexesAside(db: Kysely<Database>, dialect: 'sqlite' | 
 
 /** Builds every index set aside and forgets it, in one transaction; returns how many were built. */
 export async function restoreIndexes(db: Kysely<Database>): Promise<number> {
-  const listed = await sql<DeferredIndex>`select "name", "definition" from "deferred_indexes" order by "name"`.execute(db)
+  const listed =
+    await sql<DeferredIndex>`select "name", "definition" from "deferred_indexes" order by "name"`.execute(db)
   if (listed.rows.length === 0) return 0
   for (const index of listed.rows) {
     // Only ever what setIndexesAside read from the schema; anything else is not run.
     if (!/^create index [^;]+$/i.test(index.definition)) {
-      throw integrityError('workspace.corrupt', 'A deferred index holds a statement that is not an index definition.', {
-        index: index.name,
-      })
+      throw integrityError(
+        'workspace.corrupt',
+        'A deferred index holds a statement that is not an index definition.',
+        {
+          index: index.name,
+        },
+      )
     }
   }
   await db.transaction().execute(async (trx) => {

@@ -10,8 +10,14 @@ import { BodyBuilder, thrown } from './support.ts'
 async function indexNames(store: WorkspaceStore): Promise<string[]> {
   const query =
     store.dialect === 'sqlite'
-      ? sql<{ t: string; name: string }>`select tbl_name as t, name from sqlite_schema where type = 'index' and sql is not null`
-      : sql<{ t: string; name: string }>`select tablename as t, indexname as name from pg_indexes where schemaname = current_schema()`
+      ? sql<{
+          t: string
+          name: string
+        }>`select tbl_name as t, name from sqlite_schema where type = 'index' and sql is not null`
+      : sql<{
+          t: string
+          name: string
+        }>`select tablename as t, indexname as name from pg_indexes where schemaname = current_schema()`
   return (await query.execute(store.db)).rows.map((row) => `${row.t}.${row.name}`).sort()
 }
 
@@ -49,10 +55,12 @@ describe.each(RUNNABLE_DIALECTS)('bulk loads on %s (docs/decisions/0021)', (dial
     const { analyst, bodies } = study('bulk-same', 60)
     other = await freshStore(dialect)
     const options = { at: new Date('2026-11-01T09:00:00Z') }
-    for (let at = 0; at < bodies.length; at += 7) await other.store.appendBatch(analyst, bodies.slice(at, at + 7), options)
+    for (let at = 0; at < bodies.length; at += 7)
+      await other.store.appendBatch(analyst, bodies.slice(at, at + 7), options)
     const before = await indexNames(t.store)
     await t.store.bulkLoad(async () => {
-      for (let at = 0; at < bodies.length; at += 7) await t.store.appendBatch(analyst, bodies.slice(at, at + 7), options)
+      for (let at = 0; at < bodies.length; at += 7)
+        await t.store.appendBatch(analyst, bodies.slice(at, at + 7), options)
     })
     expect(await projectionSnapshot(t.store)).toEqual(await projectionSnapshot(other.store))
     expect(await indexNames(t.store)).toEqual(before)
@@ -78,7 +86,9 @@ describe.each(RUNNABLE_DIALECTS)('bulk loads on %s (docs/decisions/0021)', (dial
     })
     const gone = before.filter((name) => !during.includes(name))
     // The indexes the dashboards lean on are among those set aside…
-    expect(gone).toEqual(expect.arrayContaining(['incidents.incidents_by_type', 'respondents.respondents_by_key']))
+    expect(gone).toEqual(
+      expect.arrayContaining(['incidents.incidents_by_type', 'respondents.respondents_by_key']),
+    )
     // …and nothing else is: unique indexes, keys and the log's own indexes stay.
     expect(during.filter((name) => !before.includes(name))).toEqual([])
     expect(gone.every((name) => !name.startsWith('events.') && !name.startsWith('subject_keys.'))).toBe(true)

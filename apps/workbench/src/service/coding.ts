@@ -18,7 +18,7 @@ import type { z } from 'zod'
 import { normaliseIdentifier } from './identifier-normalise.ts'
 import { loadRespondent, loadTestimony, respondentNumber, type TestimonyRef } from './records.ts'
 import type { WorkbenchSession } from './session.ts'
-import { serialised } from './respondent-settings.ts'
+import { serialised } from './serialised.ts'
 
 /**
  * Coding a testimony: incidents, relatives, perpetrator identifiers and the respondent's impacts.

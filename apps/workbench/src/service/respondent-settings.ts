@@ -11,6 +11,7 @@ import { PSEUDONYM_COLOURS, PSEUDONYM_NATURE } from '@amanat/synthetic'
 import { utcToday } from '../intake/days.ts'
 import { parseRecord } from './coding.ts'
 import { loadRespondent } from './records.ts'
+import { serialised } from './serialised.ts'
 import type { WorkbenchSession } from './session.ts'
 import type { ConsentChange } from './types.ts'
 
@@ -56,8 +57,6 @@ export async function setDisclosure(
   })
 }
 
-const locks = new WeakMap<WorkbenchSession, Promise<unknown>>()
-
 /**
  * The respondent's one pseudonym in this workspace: the one the registry holds, or, the first
  * time, the pseudonym their record already carries if no one else has it, or a new one drawn from
@@ -68,21 +67,6 @@ const locks = new WeakMap<WorkbenchSession, Promise<unknown>>()
  */
 export function pseudonymFor(session: WorkbenchSession, respondentId: string): Promise<string> {
   return serialised(session, () => assign(session, respondentId))
-}
-
-/**
- * Runs `work` after every earlier serialised call of the session. A change to a respondent reads
- * the whole record and records it again: two such changes at once (consent and disclosure saved
- * from the page together) would otherwise each write the record they read, and the last would
- * undo the first.
- */
-export function serialised<T>(session: WorkbenchSession, work: () => Promise<T>): Promise<T> {
-  const run = (locks.get(session) ?? Promise.resolve()).then(work, work)
-  locks.set(
-    session,
-    run.catch(() => undefined),
-  )
-  return run
 }
 
 async function assign(session: WorkbenchSession, respondentId: string): Promise<string> {
