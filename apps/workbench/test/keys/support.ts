@@ -24,6 +24,8 @@ export async function markedWorkspace(
     /** The consent uses of the marked respondents (default: as generated). */
     markedConsent?: ConsentUse[]
     postgres?: { url: string; schema: string }
+    /** The synthetic study's seed (default: one of its own per workspace). */
+    seed?: string
   } = {},
 ): Promise<MarkedWorkspace> {
   const markers = options.markers ?? []
@@ -31,6 +33,7 @@ export async function markedWorkspace(
   const dir = await createTestWorkspace({
     respondents: (options.respondents ?? 20) + markers.length,
     ...(options.postgres === undefined ? {} : { postgres: options.postgres }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
     edit: (study) => {
       const plain = study.slice(0, study.length - markers.length)
       const bodies = markers.map((marker, i) => {
