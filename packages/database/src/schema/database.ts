@@ -47,7 +47,11 @@ export interface Database {
 /** The name of any workspace table. */
 export type TableName = keyof Database
 
-/** The tables rebuilt from the log by `replayProjections()`. */
+/**
+ * The tables rebuilt from the log by `replayProjections()`: every table `projectEvent` writes.
+ * Those with a `respondent_no` column are also what erasure deletes (RESPONDENT_TABLES), so a
+ * projection table missing here would outlive a respondent's erasure.
+ */
 export const PROJECTION_TABLES = [
   'workspace',
   'analysts',
@@ -58,6 +62,11 @@ export const PROJECTION_TABLES = [
   'relatives',
   'identifiers',
   'identifier_incidents',
+  'testimony_status',
+  'testimony_coded',
+  'independent_codings',
+  'pseudonyms',
+  'attachment_events',
   'vault_keys',
   'stories',
   'releases',

@@ -1,0 +1,130 @@
+import type { AnalystId } from '@amanat/domain'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { eraseRespondent } from '../src/erase.ts'
+import { PROJECTION_TABLES, TABLE_SPECS, type TableName } from '../src/schema/database.ts'
+import type { WorkspaceEventInput } from '../src/store.ts'
+import { freshStore, RUNNABLE_DIALECTS, type TestStore } from './setup.ts'
+import { BodyBuilder } from './support.ts'
+
+/** Every table of the workspace with a `respondent_no` column: where a respondent's rows can be. */
+const RESPONDENT_KEYED = (Object.keys(TABLE_SPECS) as TableName[]).filter((table) =>
+  (TABLE_SPECS[table].columns as readonly string[]).includes('respondent_no'),
+)
+
+/** Rows per respondent-keyed table for one respondent number. */
+async function rowsOf(t: TestStore, no: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const table of RESPONDENT_KEYED) {
+    const row = await t.store.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('respondent_no', '=', no)
+      .executeTakeFirstOrThrow()
+    out[table] = Number(row.n)
+  }
+  return out
+}
+
+describe('the tables erasure covers', () => {
+  it('are every table keyed by respondent but their key itself (which the shred destroys)', () => {
+    const projected: readonly string[] = PROJECTION_TABLES
+    expect(RESPONDENT_KEYED.filter((table) => !projected.includes(table))).toEqual(['subject_keys'])
+  })
+})
+
+/**
+ * Erasure deletes a respondent's rows from every table their events project into, the workflow's
+ * (status and its note, independent codings, pseudonym, attachments) as well as the account's,
+ * and a replay afterwards brings none of them back.
+ */
+describe.each(RUNNABLE_DIALECTS)('erasure on %s reaches every table keyed by respondent', (dialect) => {
+  let t: TestStore
+
+  beforeEach(async () => {
+    t = await freshStore(dialect)
+  })
+  afterEach(async () => {
+    await t.dispose()
+  })
+
+  it('leaves no row of the erased respondent anywhere, and the other respondent whole', async () => {
+    const build = new BodyBuilder(`erasure-tables-${dialect}`)
+    const analyst = build.analystId() as AnalystId
+    const gone = build.account({ incidents: 2 })
+    const kept = build.account({ incidents: 1 })
+    const everything = (account: typeof gone, name: string): WorkspaceEventInput[] => {
+      const respondentId = account.respondent.id
+      const testimonyId = account.testimony.id
+      return [
+        account,
+        {
+          kind: 'testimony.status_set',
+          respondentId,
+          testimonyId,
+          status: 'coded',
+          note: `checked with ${name}`,
+        },
+        {
+          kind: 'coding.independent',
+          respondentId,
+          testimonyId,
+          types: ['surveillance'],
+          codebook: 'amanat-default@1.0.0',
+        },
+        { kind: 'pseudonym.assigned', respondentId, pseudonym: `Pseudonym ${name}` },
+        {
+          kind: 'story.recorded',
+          respondentId,
+          story: {
+            id: build.id(),
+            language: 'en',
+            title: 'A story',
+            text: `Told by ${name}.`,
+            publish: false,
+          },
+        },
+        { kind: 'vault.keyed', respondentId, key: Buffer.alloc(32, 9).toString('base64') },
+        {
+          kind: 'attachment.imported',
+          respondentId,
+          testimonyId,
+          attachmentId: build.id(),
+          sha256: '0'.repeat(64),
+          content: Buffer.from(`a photo from ${name}`).toString('base64'),
+        },
+      ]
+    }
+    await t.store.appendBatch(analyst, [
+      { kind: 'workspace.created', name: 'w' },
+      { kind: 'analyst.added', analyst: { id: analyst, label: 'a' } },
+      ...everything(gone, 'Gone'),
+      ...everything(kept, 'Kept'),
+    ])
+    const goneNo = (await t.store.respondentNo(gone.respondent.id)) ?? -1
+    const keptNo = (await t.store.respondentNo(kept.respondent.id)) ?? -1
+    const keptBefore = await rowsOf(t, keptNo)
+    // Every table this test means to cover holds a row of theirs before the erasure.
+    const before = await rowsOf(t, goneNo)
+    for (const table of [
+      'testimony_status',
+      'testimony_coded',
+      'independent_codings',
+      'pseudonyms',
+      'stories',
+      'vault_keys',
+      'attachment_events',
+    ]) {
+      expect({ table, rows: before[table] }).toEqual({ table, rows: expect.any(Number) })
+      expect(before[table]).toBeGreaterThan(0)
+    }
+
+    await eraseRespondent(t.store, analyst, gone.respondent.id)
+    const nothing = Object.fromEntries(RESPONDENT_KEYED.map((table) => [table, 0]))
+    expect(await rowsOf(t, goneNo)).toEqual(nothing)
+    expect(await rowsOf(t, keptNo)).toEqual(keptBefore)
+
+    await t.store.replayProjections()
+    expect(await rowsOf(t, goneNo)).toEqual(nothing)
+    expect(await rowsOf(t, keptNo)).toEqual(keptBefore)
+  })
+})
