@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { eraseRespondent } from '../src/erase.ts'
 import { PROJECTION_TABLES, TABLE_SPECS, type TableName } from '../src/schema/database.ts'
 import type { WorkspaceEventInput } from '../src/store.ts'
-import { freshStore, RUNNABLE_DIALECTS, type TestStore } from './setup.ts'
+import { POSTGRES_TYPES, SQLITE_TYPES } from '../src/migrations/column-types.ts'
+import { LEFTOVER_TABLES } from '../src/migrations/0008_erasure_leftovers.ts'
+import { workspaceMigrations } from '../src/migrations/index.ts'
+import { freshStore, rawExecute, RUNNABLE_DIALECTS, type TestStore } from './setup.ts'
 import { BodyBuilder } from './support.ts'
 
 /** Every table of the workspace with a `respondent_no` column: where a respondent's rows can be. */
@@ -126,5 +129,59 @@ describe.each(RUNNABLE_DIALECTS)('erasure on %s reaches every table keyed by res
     await t.store.replayProjections()
     expect(await rowsOf(t, goneNo)).toEqual(nothing)
     expect(await rowsOf(t, keptNo)).toEqual(keptBefore)
+  })
+
+  it('removes what an erasure before 0008 left in the workflow tables, when the workspace is upgraded', async () => {
+    // The workspace as the version before 0008 made it.
+    const all = workspaceMigrations(dialect === 'sqlite' ? SQLITE_TYPES : POSTGRES_TYPES)
+    const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0008'))
+    await t.store.close()
+    await rawExecute(t, `delete from kysely_migration where name >= '0008'`)
+    const old = await t.reopen({ migrations: before })
+    const build = new BodyBuilder(`erasure-leftovers-${dialect}`)
+    const analyst = build.analystId() as AnalystId
+    const [gone, kept] = [build.account({ incidents: 1 }), build.account({ incidents: 1 })]
+    const workflow = (account: typeof gone, name: string): WorkspaceEventInput[] => [
+      account,
+      {
+        kind: 'testimony.status_set',
+        respondentId: account.respondent.id,
+        testimonyId: account.testimony.id,
+        status: 'coded',
+        note: `about ${name}`,
+      },
+      { kind: 'pseudonym.assigned', respondentId: account.respondent.id, pseudonym: `Pseudonym ${name}` },
+    ]
+    await old.appendBatch(analyst, [...workflow(gone, 'Gone'), ...workflow(kept, 'Kept')])
+    const goneNo = (await old.respondentNo(gone.respondent.id)) ?? -1
+    const keptNo = (await old.respondentNo(kept.respondent.id)) ?? -1
+    await old.close()
+    // What that version's erasure did: the account's rows and the key went, the workflow's stayed.
+    for (const table of [
+      'respondents',
+      'testimonies',
+      'incidents',
+      'relatives',
+      'identifiers',
+      'identifier_incidents',
+      'subject_keys',
+    ]) {
+      await rawExecute(t, `delete from ${table} where respondent_no = $1`, [goneNo])
+    }
+    const upgraded = await t.reopen()
+    const leftovers = async (no: number) => {
+      let n = 0
+      for (const table of LEFTOVER_TABLES) {
+        const row = await upgraded.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('respondent_no', '=', no)
+          .executeTakeFirstOrThrow()
+        n += Number(row.n)
+      }
+      return n
+    }
+    expect(await leftovers(goneNo)).toBe(0)
+    expect(await leftovers(keptNo)).toBe(3)
   })
 })

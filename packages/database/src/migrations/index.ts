@@ -7,6 +7,7 @@ import { vaultKeysMigration } from './0004_vault_keys.ts'
 import { importMigration } from './0005_import.ts'
 import { storiesMigration } from './0006_stories.ts'
 import { deferredIndexesMigration } from './0007_deferred_indexes.ts'
+import { erasureLeftoversMigration } from './0008_erasure_leftovers.ts'
 
 /**
  * Every migration, by name, in order. Names sort in the order they run (`0001_initial`,
@@ -22,6 +23,7 @@ export function workspaceMigrations(types: ColumnTypes): Record<string, Migratio
     '0005_import': importMigration(),
     '0006_stories': storiesMigration(types),
     '0007_deferred_indexes': deferredIndexesMigration(),
+    '0008_erasure_leftovers': erasureLeftoversMigration(),
   }
 }
 
