@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+
 /** One benchmark figure: a median over several bounded runs, with a ratio to a baseline measured in the same run. */
 export interface BenchRow {
   readonly name: string

@@ -259,8 +259,6 @@ export async function benchPull(options: { quick: boolean }): Promise<BenchRow[]
   }
 }
 
-/** User + system CPU seconds of another process so far, from /proc (NaN where there is none). */
-
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const { formatRows } = await import('./bench-row.ts')
   process.stdout.write(`${formatRows(await benchPull({ quick: !process.argv.includes('--full') }))}\n`)

@@ -100,11 +100,19 @@ export async function importCodedData(workspace: Workspace, options: ImportOptio
       progress?.tick(respondents - drafts.length)
     }
   }
-  const bulkFrom = options.bulkFrom ?? BULK_IMPORT
-  const bulk = respondents >= bulkFrom && respondents > (await workspace.store.counts()).respondents
+  const bulk = respondents >= (options.bulkFrom ?? BULK_IMPORT) && respondents > (await respondentCount(workspace))
   await (bulk ? workspace.store.bulkLoad(write) : write())
   progress?.done()
   return { ok: true, rows, respondents, written, unchanged: respondents - written }
+}
+
+/** Respondents the workspace holds (one count, not `store.counts()`, which counts every table). */
+async function respondentCount(workspace: Workspace): Promise<number> {
+  const row = await workspace.store.db
+    .selectFrom('respondents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }
 
 /**
