@@ -66,20 +66,28 @@ describe.skipIf(!RUNNABLE_DIALECTS.includes('sqlite'))('background checkpoints o
     )
     try {
       const insert = connection.prepare('insert into analysts (id, label) values (?, ?)')
-      for (let i = 0; i < 40; i += 1) {
+      const limit = 64 * 1024
+      let largest = 0
+      let allCommits = 0
+      for (let i = 0; i < 200; i += 1) {
         connection.transaction(() => {
           for (let j = 0; j < 50; j += 1) insert.run(`a${String(i)}-${String(j)}`, 'x'.repeat(200))
         })()
+        allCommits = Math.max(allCommits, size(`${config.file}-wal`))
         checkpointer.afterCommit()
+        largest = Math.max(largest, size(`${config.file}-wal`))
       }
-      // Restarted (reset to its start) by the writer at least once, so it never holds all 40 commits.
-      expect(size(`${config.file}-wal`)).toBeLessThan(40 * 50 * 200)
+      // The writer ran ahead (each commit is a few pages; the worker checkpoints in between)...
+      expect(allCommits).toBeGreaterThan(limit)
+      // ...and once a commit is through, the WAL is back within the limit every time, even when
+      // the writer's checkpoint met the worker's (SQLite answers the second "busy" at once).
+      expect(largest).toBeLessThanOrEqual(limit)
       // And cut back once restarted: a file left at its high-water mark would read as "ran ahead"
       // on every later commit, and the writer would checkpoint every time instead of the worker.
       let shrank = false
       for (let i = 0; i < 10 && !shrank; i += 1) {
         connection.transaction(() => insert.run(`b${String(i)}`, 'x'))()
-        shrank = size(`${config.file}-wal`) < 64 * 1024
+        shrank = size(`${config.file}-wal`) < limit
         checkpointer.afterCommit()
       }
       expect(shrank).toBe(true)
