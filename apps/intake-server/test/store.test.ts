@@ -147,6 +147,31 @@ describe.each(sites)('intake store on $name', ({ make: makeSite }) => {
     expect((await store.check()).ok).toBe(true)
   })
 
+  it('finds items by id to delete them after later batches and after reopening, and checks the id of what it deletes', async () => {
+    const tokens = Array.from({ length: 6 }, () => newToken())
+    await invite(tokens)
+    await store.applyBatch(tokens.slice(0, 3).map((t) => submission(t, randomBytes(50))), DAY)
+    const first = await store.itemsAfter(0, 10, 1 << 20)
+    // The first deletion reads where the items are; the later ones must also see what came after.
+    expect((await store.deleteItems([first[0]!.id], DAY)).deleted).toEqual([first[0]!.id])
+    await store.applyBatch(tokens.slice(3).map((t) => submission(t, randomBytes(50))), DAY)
+    const later = (await store.itemsAfter(0, 10, 1 << 20)).filter((item) => item.seq > first[2]!.seq)
+    expect(later).toHaveLength(3)
+    expect((await store.deleteItems([first[1]!.id, later[0]!.id], DAY)).deleted).toEqual([first[1]!.id, later[0]!.id].sort())
+    // Already deleted: nothing to do, no deletion entry.
+    expect((await store.deleteItems([first[0]!.id], DAY)).seq).toBeNull()
+
+    await store.close()
+    store = await site.open()
+    expect((await store.deleteItems([later[1]!.id], DAY)).deleted).toEqual([later[1]!.id])
+
+    // An item whose row no longer carries the id it was stored under is not deleted by that id.
+    const param = site.dialect === 'sqlite' ? '?' : '$1'
+    await site.raw(`update items set id = 'zzzzzzzzzzzzzzzzzzzzzzzzzz' where id = ${param}`, [first[2]!.id])
+    expect((await store.deleteItems([first[2]!.id], DAY)).deleted).toEqual([])
+    expect((await store.itemsAfter(0, 10, 1 << 20)).map((item) => item.seq)).toEqual([first[2]!.seq, later[2]!.seq])
+  })
+
   it('purges uploads no submission can reference after a day', async () => {
     const [lonely, submitted] = [newToken(), newToken()]
     await invite([lonely, submitted])

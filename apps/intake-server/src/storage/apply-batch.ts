@@ -167,13 +167,15 @@ const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)]
  * Decides and writes one batch inside an open transaction. Returns one outcome per write. Every
  * batch also rewrites one `meta` row, so every commit is a write that is flushed: a batch holding
  * only discarded writes costs the same fsync as one holding stored ones, and its answers leave
- * after the same wait (T16: timing must not tell invite states apart).
+ * after the same wait (T16: timing must not tell invite states apart). `stored` hears the id and
+ * seq of every item written (before the commit: the caller keeps them until it commits).
  */
 export async function applyBatchIn(
   db: Db,
   writes: readonly IntakeWrite[],
   day: string,
   limits: StoreLimits,
+  stored?: (items: readonly { readonly id: string; readonly seq: number }[]) => void,
 ): Promise<IntakeOutcome[]> {
   const submissions = writes.filter((w): w is SubmissionWrite => w.kind === 'submission')
   const chunkWrites = writes.filter((w): w is ChunkWrite => w.kind === 'chunk')
@@ -277,7 +279,10 @@ export async function applyBatchIn(
     const seq = chain.append('upload', uploadId, hash, day)
     await db.updateTable('uploads').set({ seq }).where('upload_id', '=', uploadId).execute()
   }
-  if (items.length > 0) await db.insertInto('items').values(items).execute()
+  if (items.length > 0) {
+    await db.insertInto('items').values(items).execute()
+    stored?.(items)
+  }
   if (newQuarantineKeys.length > 0) await db.insertInto('quarantine_keys').values(newQuarantineKeys).execute()
   const uses = [...invites.entries()].filter(([, s]) => s.dirty)
   if (uses.length > 0) {

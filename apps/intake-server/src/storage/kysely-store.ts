@@ -14,6 +14,7 @@ import type {
   StoreLimits,
   StoredItem,
 } from './intake-store.ts'
+import type { ItemSeqs } from './item-seqs.ts'
 import type { Dialect } from './migrations.ts'
 import type { ChainTable, IntakeTables } from './tables.ts'
 
@@ -28,6 +29,11 @@ export interface DialectStrategy {
   integrityProblems(db: Db): Promise<string[]>
   /** Called after each write transaction commits (SQLite: wakes the checkpointer). */
   afterCommit?(): void
+  /**
+   * How items are found by id: through a unique index on `items.id` (PostgreSQL), or through
+   * {@link ItemSeqs} (SQLite, whose table has no such index).
+   */
+  readonly itemSeqs?: ItemSeqs
   /** Releases the driver's resources. */
   destroy(): Promise<void>
 }
@@ -61,14 +67,21 @@ export class KyselyIntakeStore implements IntakeStore {
     this.dialect = strategy.dialect
   }
 
-  /** Runs `work` in a write transaction on one connection; commits unless `commit` is false. */
-  async #write<T>(work: (db: Db) => Promise<T>, commit = true): Promise<T> {
+  /**
+   * Runs `work` in a write transaction on one connection; commits unless `commit` is false. What
+   * `work` passes to `onCommit` runs after the commit, still holding the connection.
+   */
+  async #write<T>(work: (db: Db, onCommit: (change: () => void) => void) => Promise<T>, commit = true): Promise<T> {
     return this.#db.connection().execute(async (db) => {
       await this.#strategy.begin(db)
+      const changes: (() => void)[] = []
       try {
-        const result = await work(db)
+        const result = await work(db, (change) => changes.push(change))
         await sql.raw(commit ? 'commit' : 'rollback').execute(db)
-        if (commit) this.#strategy.afterCommit?.()
+        if (commit) {
+          for (const change of changes) change()
+          this.#strategy.afterCommit?.()
+        }
         return result
       } catch (error) {
         await sql.raw('rollback').execute(db).catch(() => undefined)
@@ -78,7 +91,12 @@ export class KyselyIntakeStore implements IntakeStore {
   }
 
   applyBatch(writes: readonly IntakeWrite[], day: string, options: ApplyOptions = {}): Promise<IntakeOutcome[]> {
-    return this.#write((db) => applyBatchIn(db, writes, day, this.#limits), options.commit ?? true)
+    const seqs = this.#strategy.itemSeqs
+    return this.#write(
+      (db, onCommit) =>
+        applyBatchIn(db, writes, day, this.#limits, seqs === undefined ? undefined : (items) => onCommit(() => seqs.added(items))),
+      options.commit ?? true,
+    )
   }
 
   async recipientCounts(): Promise<ReadonlySet<number>> {
@@ -198,26 +216,44 @@ export class KyselyIntakeStore implements IntakeStore {
   }
 
   async deleteItems(ids: readonly string[], day: string): Promise<{ deleted: string[]; seq: number | null }> {
-    return this.#write(async (db) => {
+    return this.#write(async (db, onCommit) => {
       const wanted = [...new Set(ids)]
-      const deleted: string[] = []
+      const items = await this.#itemSeqsOf(db, wanted)
+      const deleted: string[] = [...items.keys()]
       for (let at = 0; at < wanted.length; at += 1000) {
         const slice = wanted.slice(at, at + 1000)
-        const items = await db.selectFrom('items').select('id').where('id', 'in', slice).execute()
         const uploads = await db.selectFrom('uploads').select('upload_id').where('upload_id', 'in', slice).execute()
-        deleted.push(...items.map((row) => row.id), ...uploads.map((row) => row.upload_id))
+        deleted.push(...uploads.map((row) => row.upload_id))
       }
+      const seqs = [...items.values()]
+      for (let at = 0; at < seqs.length; at += 1000) {
+        await db.deleteFrom('items').where('seq', 'in', seqs.slice(at, at + 1000)).execute()
+      }
+      onCommit(() => this.#strategy.itemSeqs?.removed(items.keys()))
       return { deleted: deleted.sort(), seq: await this.#recordDeletion(db, deleted, day) }
     })
   }
 
-  /** Deletes `ids` (items and uploads) and appends one deletion entry; null when `ids` is empty. */
+  /** The seq of each of `ids` that is a stored item (ids of anything else are left out). */
+  async #itemSeqsOf(db: Db, ids: readonly string[]): Promise<Map<string, number>> {
+    if (this.#strategy.itemSeqs !== undefined) return this.#strategy.itemSeqs.lookUp(db, ids)
+    const found = new Map<string, number>()
+    for (let at = 0; at < ids.length; at += 1000) {
+      const rows = await db.selectFrom('items').select(['id', 'seq']).where('id', 'in', ids.slice(at, at + 1000)).execute()
+      for (const row of rows) found.set(row.id, Number(row.seq))
+    }
+    return found
+  }
+
+  /**
+   * Deletes the uploads among `ids` and appends one deletion entry for all of `ids` (items the
+   * caller deleted, and uploads); null when `ids` is empty.
+   */
   async #recordDeletion(db: Db, ids: string[], day: string): Promise<number | null> {
     if (ids.length === 0) return null
     const sorted = [...ids].sort()
     for (let at = 0; at < sorted.length; at += 1000) {
       const slice = sorted.slice(at, at + 1000)
-      await db.deleteFrom('items').where('id', 'in', slice).execute()
       await db.deleteFrom('chunks').where('upload_id', 'in', slice).execute()
       await db.deleteFrom('uploads').where('upload_id', 'in', slice).execute()
     }

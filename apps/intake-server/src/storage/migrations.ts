@@ -39,11 +39,25 @@ function steps(dialect: Dialect): string[][] {
          item_hash text not null, day text not null, prev_hash text not null, hash text not null,
          deleted_ids text)`,
     ],
+    // SQLite: items without the unique index on their random ids, which cost a random page in
+    // every group commit; the store finds items by id through ItemSeqs (docs/decisions/0022).
+    // A column constraint cannot be dropped, so the table is copied. PostgreSQL keeps its index.
+    dialect === 'sqlite'
+      ? [
+          `create table items_v2 (seq integer primary key, id text not null, kind text not null,
+             token_hash text not null, client_id text not null, body blob not null, body_hash text not null,
+             day text not null)`,
+          `insert into items_v2 (seq, id, kind, token_hash, client_id, body, body_hash, day)
+             select seq, id, kind, token_hash, client_id, body, body_hash, day from items order by seq`,
+          `drop table items`,
+          `alter table items_v2 rename to items`,
+        ]
+      : [],
   ]
 }
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 /**
  * Brings the schema up to {@link SCHEMA_VERSION}. The caller holds whatever lock keeps two
