@@ -9,8 +9,11 @@ import { sqliteSite, type StoreSite } from './support/stores.ts'
 const DAY = '2026-11-26'
 const Q = 'seq-q'
 
-/** The SQLite items table: no index on the random ids (docs/decisions/0022), and stores made before that are upgraded. */
-describe('SQLite items, found by id without an index on it', () => {
+/**
+ * The SQLite items and invite uses: no index on their random ids and token hashes
+ * (docs/decisions/0022), and stores made before that are upgraded.
+ */
+describe('SQLite items and invite uses, without indexes on random keys', () => {
   let site: StoreSite
   let store: IntakeStore | null = null
   afterEach(async () => {
@@ -19,46 +22,62 @@ describe('SQLite items, found by id without an index on it', () => {
     await site.dispose()
   })
 
-  const indexesOnItems = (dataDir: string) => {
+  const indexesOn = (dataDir: string, table: string) => {
     const db = new BetterSqlite3(join(dataDir, SQLITE_FILE), { readonly: true })
     try {
-      return db.prepare(`select name from sqlite_schema where type = 'index' and tbl_name = 'items'`).all()
+      return db.prepare(`select name from sqlite_schema where type = 'index' and tbl_name = ?`).all(table)
     } finally {
       db.close()
     }
   }
+  const indexesOnItems = (dataDir: string) => indexesOn(dataDir, 'items')
 
-  it('keeps no index on items beside its seq', async () => {
+  it('keeps no index on items beside its seq, nor on invite uses', async () => {
     site = sqliteSite()
     store = await site.open()
     if (!('dataDir' in site.location)) throw new Error('fixture')
     expect(indexesOnItems(site.location.dataDir)).toEqual([])
+    expect(indexesOn(site.location.dataDir, 'invite_uses')).toEqual([])
   })
 
-  it('upgrades a store written with the unique index, keeping its items deletable by id', async () => {
+  it('upgrades a store written with keys on random ids, keeping its items deletable and its invites used', async () => {
     site = sqliteSite()
     store = await site.open()
+    if (!('dataDir' in site.location)) throw new Error('fixture')
+    await store.publishQuestionnaire(Q, JSON.stringify(signedQuestionnaire(Q, [])), 2, DAY)
+    const token = newToken()
+    await store.addInvites(Q, [{ tokenHash: tokenHashOf(token), expiresOn: '2099-12-31' }])
+    const body = randomBytes(5000)
+    const retry = { kind: 'submission' as const, tokenHash: tokenHashOf(token), clientId: newRandomId(), recipients: 2, body, bodyHash: sha256Hex(body) }
+    expect(await store.applyBatch([retry], DAY)).toEqual(['stored'])
+    const [stored] = await store.itemsAfter(0, 10, 1 << 20)
     await store.close()
     store = null
-    if (!('dataDir' in site.location)) throw new Error('fixture')
-    // The table as schema version 1 made it, with one item in it.
-    const body = randomBytes(5000)
-    const id = newRandomId()
-    const token = newToken()
-    await site.raw('drop table items')
-    await site.raw(`create table items (seq integer primary key, id text not null unique, kind text not null,
-      token_hash text not null, client_id text not null, body blob not null, body_hash text not null, day text not null)`)
-    await site.raw(`insert into items values (1, ?, 'submission', ?, ?, ?, ?, ?)`, [id, tokenHashOf(token), newRandomId(), body, sha256Hex(body), DAY])
+    // The two tables as schema version 1 made them, with the same rows.
+    for (const [table, definition] of [
+      ['items', `(seq integer primary key, id text not null unique, kind text not null, token_hash text not null,
+        client_id text not null, body blob not null, body_hash text not null, day text not null)`],
+      ['invite_uses', `(token_hash text primary key, submission_id text, submission_hash text, quarantined integer not null default 0)`],
+    ] as const) {
+      await site.raw(`alter table ${table} rename to ${table}_now`)
+      await site.raw(`create table ${table} ${definition}`)
+      await site.raw(`insert into ${table} select * from ${table}_now`)
+      await site.raw(`drop table ${table}_now`)
+    }
     await site.raw(`update meta set value = '1' where key = 'schema_version'`)
     expect(indexesOnItems(site.location.dataDir)).toHaveLength(1)
+    expect(indexesOn(site.location.dataDir, 'invite_uses')).toHaveLength(1)
 
     store = await site.open()
     expect(indexesOnItems(site.location.dataDir)).toEqual([])
+    expect(indexesOn(site.location.dataDir, 'invite_uses')).toEqual([])
     const [item] = await store.itemsAfter(0, 10, 1 << 20)
-    expect(item).toMatchObject({ id, seq: 1 })
+    expect(item).toEqual(stored)
     expect(item!.body.equals(body)).toBe(true)
-    await store.publishQuestionnaire(Q, JSON.stringify(signedQuestionnaire(Q, [])), 2, DAY)
-    expect((await store.deleteItems([id], DAY)).deleted).toEqual([id])
-    expect(await store.itemsAfter(0, 10, 1 << 20)).toEqual([])
+    // The invite is still used: its own retry is recognised, anything else goes aside.
+    expect(await store.applyBatch([retry, { ...retry, clientId: newRandomId() }], DAY)).toEqual(['repeated', 'quarantined'])
+    expect((await store.deleteItems([item!.id], DAY)).deleted).toEqual([item!.id])
+    expect((await store.itemsAfter(0, 10, 1 << 20)).map((i) => i.kind)).toEqual(['quarantine'])
+    expect((await store.check()).ok).toBe(true)
   })
 })

@@ -172,6 +172,25 @@ describe.each(sites)('intake store on $name', ({ make: makeSite }) => {
     expect((await store.itemsAfter(0, 10, 1 << 20)).map((item) => item.seq)).toEqual([first[2]!.seq, later[2]!.seq])
   })
 
+  it('remembers used invites and their quarantine counts across reopening', async () => {
+    const [token, other] = [newToken(), newToken()]
+    await invite([token, other])
+    const body = randomBytes(100)
+    const clientId = newRandomId()
+    expect(await store.applyBatch([submission(token, body, clientId)], DAY)).toEqual(['stored'])
+    await store.close()
+    store = await site.open()
+    expect(await store.applyBatch([submission(token, body, clientId), submission(token, randomBytes(100))], DAY)).toEqual(['repeated', 'quarantined'])
+    await store.close()
+    store = await site.open()
+    // The cap is 2 per invite (LIMITS): one more, then nothing; the other invite is untouched.
+    expect(await store.applyBatch([submission(token, randomBytes(100))], DAY)).toEqual(['quarantined'])
+    expect(await store.applyBatch([submission(token, randomBytes(100)), submission(other, body)], DAY)).toEqual(['discarded', 'stored'])
+    await store.close()
+    store = await site.open()
+    expect(await store.applyBatch([submission(token, randomBytes(100)), submission(other, randomBytes(100))], DAY)).toEqual(['discarded', 'quarantined'])
+  })
+
   it('purges uploads no submission can reference after a day', async () => {
     const [lonely, submitted] = [newToken(), newToken()]
     await invite([lonely, submitted])

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import { randomId } from '../random-id.ts'
 import { chainHash, EMPTY_CHAIN, sha256Hex, type ChainHead, type ChainLink } from './chain.ts'
 import type { ChunkWrite, IntakeOutcome, IntakeWrite, StoreLimits, SubmissionWrite } from './intake-store.ts'
+import type { InviteUse, InviteUses } from './invite-uses.ts'
 import type { ChainTable, IntakeTables } from './tables.ts'
 
 /**
@@ -71,22 +72,13 @@ export class ChainAppender {
   }
 }
 
-async function readInvites(db: Db, tokenHashes: string[], day: string): Promise<Map<string, InviteState>> {
+async function readInvites(db: Db, tokenHashes: string[], day: string, inviteUses: InviteUses): Promise<Map<string, InviteState>> {
   const states = new Map<string, InviteState>()
   if (tokenHashes.length === 0) return states
   const rows = await db
     .selectFrom('invites')
-    .leftJoin('invite_uses', 'invite_uses.token_hash', 'invites.token_hash')
-    .select([
-      'invites.token_hash as tokenHash',
-      'invites.questionnaire_id as questionnaireId',
-      'invites.expires_on as expiresOn',
-      'invites.revoked as revoked',
-      'invite_uses.submission_id as submissionId',
-      'invite_uses.submission_hash as submissionHash',
-      'invite_uses.quarantined as quarantined',
-    ])
-    .where('invites.token_hash', 'in', tokenHashes)
+    .select(['token_hash as tokenHash', 'questionnaire_id as questionnaireId', 'expires_on as expiresOn', 'revoked'])
+    .where('token_hash', 'in', tokenHashes)
     .execute()
   if (rows.length === 0) return states
   const questionnaireIds = [...new Set(rows.map((row) => row.questionnaireId))]
@@ -95,14 +87,16 @@ async function readInvites(db: Db, tokenHashes: string[], day: string): Promise<
     .select(['questionnaire_id', 'recipients'])
     .where('questionnaire_id', 'in', questionnaireIds)
     .execute()
+  const uses = await inviteUses.read(db, rows.map((row) => row.tokenHash))
   for (const row of rows) {
+    const use = uses.get(row.tokenHash)
     states.set(row.tokenHash, {
       questionnaireId: row.questionnaireId,
       valid: Number(row.revoked) === 0 && row.expiresOn >= day,
       counts: new Set(counts.filter((c) => c.questionnaire_id === row.questionnaireId).map((c) => Number(c.recipients))),
-      submissionId: row.submissionId ?? null,
-      submissionHash: row.submissionHash ?? null,
-      quarantined: Number(row.quarantined ?? 0),
+      submissionId: use?.submissionId ?? null,
+      submissionHash: use?.submissionHash ?? null,
+      quarantined: use?.quarantined ?? 0,
       dirty: false,
       uploads: 0,
     })
@@ -163,23 +157,31 @@ async function countUploads(db: Db, tokenHashes: string[]): Promise<Map<string, 
 
 const unique = <T>(values: Iterable<T>): T[] => [...new Set(values)]
 
+/** What a batch needs from its store beyond the transaction. */
+export interface BatchHooks {
+  readonly inviteUses: InviteUses
+  /** Takes what may change in memory only once the transaction has committed. */
+  readonly onCommit: (change: () => void) => void
+  /** Hears the id and seq of every item written (before the commit). */
+  readonly stored?: (items: readonly { readonly id: string; readonly seq: number }[]) => void
+}
+
 /**
  * Decides and writes one batch inside an open transaction. Returns one outcome per write. Every
  * batch also rewrites one `meta` row, so every commit is a write that is flushed: a batch holding
  * only discarded writes costs the same fsync as one holding stored ones, and its answers leave
- * after the same wait (T16: timing must not tell invite states apart). `stored` hears the id and
- * seq of every item written (before the commit: the caller keeps them until it commits).
+ * after the same wait (T16: timing must not tell invite states apart).
  */
 export async function applyBatchIn(
   db: Db,
   writes: readonly IntakeWrite[],
   day: string,
   limits: StoreLimits,
-  stored?: (items: readonly { readonly id: string; readonly seq: number }[]) => void,
+  hooks: BatchHooks,
 ): Promise<IntakeOutcome[]> {
   const submissions = writes.filter((w): w is SubmissionWrite => w.kind === 'submission')
   const chunkWrites = writes.filter((w): w is ChunkWrite => w.kind === 'chunk')
-  const invites = await readInvites(db, unique([...submissions, ...chunkWrites].map((w) => w.tokenHash)), day)
+  const invites = await readInvites(db, unique([...submissions, ...chunkWrites].map((w) => w.tokenHash)), day, hooks.inviteUses)
 
   const quarantineKeys = await readQuarantineKeys(
     db,
@@ -281,30 +283,14 @@ export async function applyBatchIn(
   }
   if (items.length > 0) {
     await db.insertInto('items').values(items).execute()
-    stored?.(items)
+    hooks.stored?.(items)
   }
   if (newQuarantineKeys.length > 0) await db.insertInto('quarantine_keys').values(newQuarantineKeys).execute()
-  const uses = [...invites.entries()].filter(([, s]) => s.dirty)
-  if (uses.length > 0) {
-    await db
-      .insertInto('invite_uses')
-      .values(
-        uses.map(([hash, s]) => ({
-          token_hash: hash,
-          submission_id: s.submissionId,
-          submission_hash: s.submissionHash,
-          quarantined: s.quarantined,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('token_hash').doUpdateSet((eb) => ({
-          submission_id: eb.ref('excluded.submission_id'),
-          submission_hash: eb.ref('excluded.submission_hash'),
-          quarantined: eb.ref('excluded.quarantined'),
-        })),
-      )
-      .execute()
+  const uses = new Map<string, InviteUse>()
+  for (const [hash, state] of invites) {
+    if (state.dirty) uses.set(hash, { submissionId: state.submissionId, submissionHash: state.submissionHash, quarantined: state.quarantined })
   }
+  await hooks.inviteUses.write(db, uses, hooks.onCommit)
   await chain.insert(db)
   await db
     .insertInto('meta')

@@ -14,6 +14,7 @@ import type {
   StoreLimits,
   StoredItem,
 } from './intake-store.ts'
+import { keyedInviteUses, type InviteUses } from './invite-uses.ts'
 import type { ItemSeqs } from './item-seqs.ts'
 import type { Dialect } from './migrations.ts'
 import type { ChainTable, IntakeTables } from './tables.ts'
@@ -34,6 +35,8 @@ export interface DialectStrategy {
    * {@link ItemSeqs} (SQLite, whose table has no such index).
    */
   readonly itemSeqs?: ItemSeqs
+  /** How invite uses are kept: keyed by token hash (PostgreSQL, the default) or appended (SQLite). */
+  readonly inviteUses?: InviteUses
   /** Releases the driver's resources. */
   destroy(): Promise<void>
 }
@@ -94,7 +97,11 @@ export class KyselyIntakeStore implements IntakeStore {
     const seqs = this.#strategy.itemSeqs
     return this.#write(
       (db, onCommit) =>
-        applyBatchIn(db, writes, day, this.#limits, seqs === undefined ? undefined : (items) => onCommit(() => seqs.added(items))),
+        applyBatchIn(db, writes, day, this.#limits, {
+          inviteUses: this.#strategy.inviteUses ?? keyedInviteUses,
+          onCommit,
+          ...(seqs === undefined ? {} : { stored: (items) => onCommit(() => seqs.added(items)) }),
+        }),
       options.commit ?? true,
     )
   }

@@ -53,11 +53,23 @@ function steps(dialect: Dialect): string[][] {
           `alter table items_v2 rename to items`,
         ]
       : [],
+    // SQLite: invite uses appended, without the key on their random token hashes, for the same
+    // reason; the store finds them through AppendedInviteUses. PostgreSQL keeps its key.
+    dialect === 'sqlite'
+      ? [
+          `create table invite_uses_v3 (token_hash text not null, submission_id text, submission_hash text,
+             quarantined integer not null default 0)`,
+          `insert into invite_uses_v3 (token_hash, submission_id, submission_hash, quarantined)
+             select token_hash, submission_id, submission_hash, quarantined from invite_uses`,
+          `drop table invite_uses`,
+          `alter table invite_uses_v3 rename to invite_uses`,
+        ]
+      : [],
   ]
 }
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /**
  * Brings the schema up to {@link SCHEMA_VERSION}. The caller holds whatever lock keeps two

@@ -4,6 +4,7 @@ import { AmanatError } from '@amanat/domain'
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers'
 import { Kysely, sql, SqliteDialect, type SqliteDatabase } from 'kysely'
 import type { IntakeStore, StoreLimits } from './intake-store.ts'
+import { AppendedInviteUses } from './invite-uses.ts'
 import { ItemSeqs } from './item-seqs.ts'
 import { KyselyIntakeStore, type DialectStrategy } from './kysely-store.ts'
 import { migrate } from './migrations.ts'
@@ -84,6 +85,7 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
       checkpointer?.afterCommit()
     },
     itemSeqs: new ItemSeqs(),
+    inviteUses: new AppendedInviteUses(),
     destroy: async () => {
       await checkpointer?.close()
     },
