@@ -80,4 +80,33 @@ describe('SQLite items and invite uses, without indexes on random keys', () => {
     expect((await store.itemsAfter(0, 10, 1 << 20)).map((i) => i.kind)).toEqual(['quarantine'])
     expect((await store.check()).ok).toBe(true)
   })
+
+  it('reads its maps again when another connection has written to the file', async () => {
+    site = sqliteSite()
+    store = await site.open()
+    await store.publishQuestionnaire(Q, JSON.stringify(signedQuestionnaire(Q, [])), 2, DAY)
+    const tokens = [newToken(), newToken(), newToken()]
+    await store.addInvites(Q, tokens.map((t) => ({ tokenHash: tokenHashOf(t), expiresOn: '2099-12-31' })))
+    const write = (token: string) => {
+      const body = randomBytes(200)
+      return { kind: 'submission' as const, tokenHash: tokenHashOf(token), clientId: newRandomId(), recipients: 2, body, bodyHash: sha256Hex(body) }
+    }
+    expect(await store.applyBatch([write(tokens[0]!)], DAY)).toEqual(['stored'])
+    const [first] = await store.itemsAfter(0, 10, 1 << 20)
+    // Both maps are loaded now: the deletion reads items, the batch reads uses.
+    expect((await store.deleteItems([newRandomId()], DAY)).deleted).toEqual([])
+
+    // Another store on the same file uses an invite and stores an item.
+    const other = await site.open()
+    try {
+      expect(await other.applyBatch([write(tokens[1]!)], DAY)).toEqual(['stored'])
+    } finally {
+      await other.close()
+    }
+    const second = (await store.itemsAfter(0, 10, 1 << 20)).find((item) => item.id !== first!.id)
+
+    // This store sees that invite as used, and finds that item to delete it.
+    expect(await store.applyBatch([write(tokens[1]!), write(tokens[2]!)], DAY)).toEqual(['quarantined', 'stored'])
+    expect((await store.deleteItems([first!.id, second!.id], DAY)).deleted).toEqual([first!.id, second!.id].sort())
+  })
 })

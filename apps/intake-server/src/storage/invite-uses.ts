@@ -55,11 +55,17 @@ export const keyedInviteUses: InviteUses = {
  * memory (docs/decisions/0022). Token hashes are random, so an index on them put every stored
  * submission on a random page of it, written to the WAL and again by the checkpoint: measured,
  * 31 KB written per 4 KB submission with it, 13 KB without. The map is built on first use from
- * one pass over the table and changed only after a commit; a use that changes (a quarantined
- * retry) is updated in place by its rowid.
+ * one pass over the table and changed only after a commit, and read again when another connection
+ * has committed (as {@link ItemSeqs}); a use that changes (a quarantined retry) is updated in place
+ * by its rowid.
  */
 export class AppendedInviteUses implements InviteUses {
   #byToken: Map<string, { readonly rowid: number; readonly use: InviteUse }> | null = null
+
+  /** Drops the map (another connection wrote to the table); the next use reads it again. */
+  forget(): void {
+    this.#byToken = null
+  }
 
   async read(db: Db, tokenHashes: readonly string[]): Promise<Map<string, InviteUse>> {
     const all = await this.#load(db)

@@ -13,7 +13,9 @@ type Db = Kysely<IntakeTables>
  *
  * The map is built on first use from one pass over the table (in seq order, never reading the
  * bodies' overflow pages), then kept in step with what commits: callers record their changes
- * while the transaction runs and apply them only once it has committed. It is never the authority:
+ * while the transaction runs and apply them only once it has committed. When another connection
+ * has committed since (`PRAGMA data_version`, checked as each transaction begins), the store
+ * drops it and it is read again. It is never the authority:
  * a deletion re-reads each candidate row by its seq and checks the id before deleting it.
  */
 export class ItemSeqs {
@@ -34,6 +36,11 @@ export class ItemSeqs {
       for (const row of rows) if (candidates.get(Number(row.seq)) === row.id) found.set(row.id, Number(row.seq))
     }
     return found
+  }
+
+  /** Drops the map (another connection wrote to the table); the next lookup reads it again. */
+  forget(): void {
+    this.#byId = null
   }
 
   /** Items that committed. */

@@ -69,12 +69,23 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
   }
   const db = new Kysely<IntakeTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
   let checkpointer: IntakeCheckpointer | null = null
+  const itemSeqs = new ItemSeqs()
+  const inviteUses = new AppendedInviteUses()
+  let dataVersion: unknown = null
   const strategy: DialectStrategy = {
     dialect: 'sqlite',
     // IMMEDIATE takes the write lock at once: the batch reads invite states and then writes, and
     // a deferred transaction could be overtaken between the two by another process.
     begin: async (conn) => {
       await sql.raw('begin immediate').execute(conn)
+      // The maps in memory hold what this connection committed. If any other connection (another
+      // process on the same file, an operator's tool) committed since, read them again.
+      const version = database.pragma('data_version', { simple: true })
+      if (version !== dataVersion) {
+        itemSeqs.forget()
+        inviteUses.forget()
+        dataVersion = version
+      }
     },
     integrityProblems: async (conn) => {
       const rows = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(conn)
@@ -84,8 +95,8 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
     afterCommit: () => {
       checkpointer?.afterCommit()
     },
-    itemSeqs: new ItemSeqs(),
-    inviteUses: new AppendedInviteUses(),
+    itemSeqs,
+    inviteUses,
     destroy: async () => {
       await checkpointer?.close()
     },
