@@ -70,6 +70,10 @@ export class KyselyIntakeStore implements IntakeStore {
     this.dialect = strategy.dialect
   }
 
+  get #inviteUses(): InviteUses {
+    return this.#strategy.inviteUses ?? keyedInviteUses
+  }
+
   /**
    * Runs `work` in a write transaction on one connection; commits unless `commit` is false. What
    * `work` passes to `onCommit` runs after the commit, still holding the connection.
@@ -98,7 +102,7 @@ export class KyselyIntakeStore implements IntakeStore {
     return this.#write(
       (db, onCommit) =>
         applyBatchIn(db, writes, day, this.#limits, {
-          inviteUses: this.#strategy.inviteUses ?? keyedInviteUses,
+          inviteUses: this.#inviteUses,
           onCommit,
           ...(seqs === undefined ? {} : { stored: (items) => onCommit(() => seqs.added(items)) }),
         }),
@@ -273,13 +277,15 @@ export class KyselyIntakeStore implements IntakeStore {
   async purgeUploads(day: string): Promise<number> {
     const before = addDays(day, -1)
     return this.#write(async (db) => {
-      const stale = await db
+      const old = await db
         .selectFrom('uploads')
-        .leftJoin('invite_uses', 'invite_uses.token_hash', 'uploads.token_hash')
-        .select(['uploads.upload_id as uploadId', 'uploads.seq as seq'])
-        .where('uploads.day', '<', before)
-        .where((eb) => eb.or([eb('uploads.seq', 'is', null), eb('invite_uses.token_hash', 'is', null)]))
+        .select(['upload_id as uploadId', 'seq', 'token_hash as tokenHash'])
+        .where('day', '<', before)
         .execute()
+      if (old.length === 0) return 0
+      // Incomplete, or on an invite nothing was stored for (no use): nothing can reference it now.
+      const uses = await this.#inviteUses.read(db, [...new Set(old.map((row) => row.tokenHash))])
+      const stale = old.filter((row) => row.seq === null || !uses.has(row.tokenHash))
       if (stale.length === 0) return 0
       const inChain = stale.filter((row) => row.seq !== null).map((row) => row.uploadId)
       const unchained = stale.filter((row) => row.seq === null).map((row) => row.uploadId)
