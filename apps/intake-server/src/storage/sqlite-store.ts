@@ -71,7 +71,9 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
   let checkpointer: IntakeCheckpointer | null = null
   const itemSeqs = new ItemSeqs()
   const inviteUses = new AppendedInviteUses()
-  let dataVersion: unknown = null
+  // Prepared once: `pragma()` would prepare it again at every transaction.
+  const readDataVersion = database.prepare<[], number>('pragma data_version').pluck()
+  let dataVersion: number | null = null
   const strategy: DialectStrategy = {
     dialect: 'sqlite',
     // IMMEDIATE takes the write lock at once: the batch reads invite states and then writes, and
@@ -80,7 +82,7 @@ export async function openSqliteStore(dataDir: string, limits: StoreLimits): Pro
       await sql.raw('begin immediate').execute(conn)
       // The maps in memory hold what this connection committed. If any other connection (another
       // process on the same file, an operator's tool) committed since, read them again.
-      const version = database.pragma('data_version', { simple: true })
+      const version = readDataVersion.get() ?? null
       if (version !== dataVersion) {
         itemSeqs.forget()
         inviteUses.forget()

@@ -12,8 +12,9 @@ import type { SqliteConnection, SqliteTuning } from './sqlite.ts'
  * A passive checkpoint never blocks the writer, and the writer can only restart the WAL when
  * every frame has been copied, so a writer that never pauses would let the WAL grow: past
  * {@link WAL_LIMIT_BYTES} the writer checkpoints the remaining tail itself and truncates the WAL
- * (`TRUNCATE`), which is cheap because the worker has copied most of it. If the worker cannot start, SQLite's own
- * automatic checkpoint on the writer's thread takes over, exactly as without this class.
+ * (`TRUNCATE`), which is cheap because the worker has copied most of it. If the worker cannot
+ * start, SQLite's own automatic checkpoint on the writer's thread takes over, exactly as without
+ * this class.
  *
  * Whether a checkpoint is running is a flag in shared memory, not a message: a bulk load appends
  * batch after batch without ever returning to the event loop (each append resolves at once), so a
@@ -151,10 +152,10 @@ export class SqliteCheckpointer {
   }
 }
 
-/** How long the writer waits for the worker's checkpoint before restarting the WAL itself. */
+/** How long the writer waits for the worker's checkpoint before trying its own again. */
 const TRUNCATE_WAIT_MS = 10_000
 
-/** Beyond this the writer copies the WAL's tail itself and restarts it (default). */
+/** Beyond this the writer copies the WAL's tail itself and truncates it (default). */
 export const WAL_LIMIT_BYTES = 256 * 1024 * 1024
 
 function walSize(file: string): number {
