@@ -193,8 +193,8 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
       return { discard, rollback, durable }
     }
     // One unrecorded second on each server first. A new process serves its first second or so
-    // before the JIT has compiled the route, about a third fewer requests: a third of a quick
-    // 3-second run, and it falls unevenly on the variants (docs/decisions/0023).
+    // before the JIT has compiled the route, with a third to a half fewer requests: a third of a
+    // quick 3-second run, and it falls unevenly on the variants (docs/decisions/0023).
     const warmUp = await round(WARM_UP_SECONDS)
     const perSecond: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
     const serverCpu: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
