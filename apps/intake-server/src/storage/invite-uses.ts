@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { scanInPages } from './paged-scan.ts'
 import type { IntakeTables } from './tables.ts'
 
 type Db = Kysely<IntakeTables>
@@ -112,15 +113,15 @@ export class AppendedInviteUses implements InviteUses {
   async #load(db: Db): Promise<Map<string, { readonly rowid: number; readonly use: InviteUse }>> {
     if (this.#byToken !== null) return this.#byToken
     const byToken = new Map<string, { readonly rowid: number; readonly use: InviteUse }>()
-    let after = 0
-    for (;;) {
-      const { rows } = await sql<IntakeTables['invite_uses'] & { rowid: number }>`select rowid, token_hash, submission_id,
-        submission_hash, quarantined from invite_uses where rowid > ${after} order by rowid limit 10000`.execute(db)
-      for (const row of rows) byToken.set(row.token_hash, { rowid: Number(row.rowid), use: toUse(row) })
-      const last = rows[rows.length - 1]
-      if (last === undefined) break
-      after = Number(last.rowid)
-    }
+    await scanInPages(
+      async (after, limit) =>
+        (
+          await sql<IntakeTables['invite_uses'] & { rowid: number }>`select rowid, token_hash, submission_id,
+            submission_hash, quarantined from invite_uses where rowid > ${after} order by rowid limit ${limit}`.execute(db)
+        ).rows,
+      (row) => Number(row.rowid),
+      (row) => byToken.set(row.token_hash, { rowid: Number(row.rowid), use: toUse(row) }),
+    )
     this.#byToken = byToken
     return byToken
   }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import { scanInPages } from './paged-scan.ts'
 import type { IntakeTables } from './tables.ts'
 
 type Db = Kysely<IntakeTables>
@@ -58,14 +59,11 @@ export class ItemSeqs {
   async #load(db: Db): Promise<Map<string, number>> {
     if (this.#byId !== null) return this.#byId
     const byId = new Map<string, number>()
-    let after = 0
-    for (;;) {
-      const rows = await db.selectFrom('items').select(['seq', 'id']).where('seq', '>', after).orderBy('seq').limit(10_000).execute()
-      for (const row of rows) byId.set(row.id, Number(row.seq))
-      const last = rows[rows.length - 1]
-      if (last === undefined) break
-      after = Number(last.seq)
-    }
+    await scanInPages(
+      (after, limit) => db.selectFrom('items').select(['seq', 'id']).where('seq', '>', after).orderBy('seq').limit(limit).execute(),
+      (row) => Number(row.seq),
+      (row) => byId.set(row.id, Number(row.seq)),
+    )
     this.#byId = byId
     return byId
   }
