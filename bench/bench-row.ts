@@ -52,3 +52,16 @@ export function processWrittenBytes(pid: number | undefined): number {
     return Number.NaN
   }
 }
+
+/** The machine's CPU time so far, all cores, from /proc/stat: busy and total clock ticks; NaN where unreadable. */
+export function machineCpuTicks(): { readonly busy: number; readonly total: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
+    // cpu user nice system idle iowait irq softirq steal …; idle and iowait are the time not working.
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number)
+    const total = ticks.reduce((sum, t) => sum + t, 0)
+    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total }
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN }
+  }
+}

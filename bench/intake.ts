@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import { newRecipients, seal } from '../apps/intake-server/test/support/age.ts'
 import { framed, newRandomId, newToken, signedQuestionnaire, tokenHashOf } from '../apps/intake-server/test/support/fixtures.ts'
-import { formatRows, median, processCpuSeconds, processWrittenBytes, type BenchRow } from './bench-row.ts'
+import { formatRows, machineCpuTicks, median, processCpuSeconds, processWrittenBytes, type BenchRow } from './bench-row.ts'
 
 const CONNECTIONS = 50
 const Q = 'bench-q'
@@ -80,12 +80,18 @@ interface LoadResult {
   readonly serverWritten: number
   readonly p99: number
   readonly acknowledged: number
+  /** The share of the machine's CPU (every core) in use during the run: server, load generator and all else. */
+  readonly machineBusy: number
+  /** This process's CPU (autocannon and the bodies it builds) per acknowledged request, in µs. */
+  readonly loadCpu: number
 }
 
 /** One autocannon run of `seconds` at 50 connections; each request's body from `nextBody`. */
 async function load(child: Child, seconds: number, nextBody: () => Uint8Array): Promise<LoadResult> {
   const cpuBefore = processCpuSeconds(child.process.pid)
   const writtenBefore = processWrittenBytes(child.process.pid)
+  const machineBefore = machineCpuTicks()
+  const loadBefore = process.cpuUsage()
   const result = await autocannon({
     url: child.url,
     connections: CONNECTIONS,
@@ -102,9 +108,19 @@ async function load(child: Child, seconds: number, nextBody: () => Uint8Array): 
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`a load run had ${String(result.non2xx)} non-2xx answers, ${String(result.errors)} errors, ${String(result.timeouts)} timeouts`)
   }
+  const loadUsed = process.cpuUsage(loadBefore)
+  const machine = machineCpuTicks()
   const serverCpu = ((processCpuSeconds(child.process.pid) - cpuBefore) * 1e6) / result['2xx']
   const serverWritten = (processWrittenBytes(child.process.pid) - writtenBefore) / result['2xx']
-  return { perSecond: result['2xx'] / seconds, serverCpu, serverWritten, p99: result.latency.p99, acknowledged: result['2xx'] }
+  return {
+    perSecond: result['2xx'] / seconds,
+    serverCpu,
+    serverWritten,
+    p99: result.latency.p99,
+    acknowledged: result['2xx'],
+    machineBusy: (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total),
+    loadCpu: (loadUsed.user + loadUsed.system) / result['2xx'],
+  }
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -198,6 +214,8 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
     const warmUp = await round(WARM_UP_SECONDS)
     const perSecond: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
     const serverCpu: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
+    const machineBusy: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
+    const loadCpu: number[] = []
     const written: number[] = []
     const p99: number[] = []
     // The warm-up's submissions are stored too. Each run (the warm-up included) may leave up to
@@ -208,7 +226,9 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
       for (const mode of ['discard', 'rollback', 'durable'] as const) {
         perSecond[mode].push(results[mode].perSecond)
         serverCpu[mode].push(results[mode].serverCpu)
+        machineBusy[mode].push(results[mode].machineBusy * 100)
       }
+      loadCpu.push(results.durable.loadCpu)
       written.push(results.durable.serverWritten)
       p99.push(results.durable.p99)
       acknowledgedDurable += results.durable.acknowledged
@@ -265,6 +285,15 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
         median: median(serverCpu[mode]),
         runs: serverCpu[mode],
       })),
+      // Whether a variant is held back by CPU (the two cores full) or by waiting (the durable
+      // route's commits: its 50 connections are each waiting on one; docs/decisions/0024).
+      ...(['durable', 'rollback', 'discard'] as const).map((mode) => ({
+        name: `intake: machine CPU in use during the ${mode} runs (2 cores, load generator included)`,
+        unit: '%',
+        median: median(machineBusy[mode]),
+        runs: machineBusy[mode],
+      })),
+      { name: 'intake: load generator CPU per request, durable runs', unit: 'µs', median: median(loadCpu), runs: loadCpu },
       {
         // The 4 KB sealed body plus what storing it costs: WAL frames, checkpoint copies, the answer.
         name: 'intake: bytes written per durable submission (server process, files and sockets)',
