@@ -201,8 +201,28 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
   })
 
   it('sets consent, disclosure and a pseudonym from the registry', async () => {
-    await page.check('#consent input[value=anonymised_story]')
-    await page.click('#consent button[type=submit]')
+    // The consent's answer is held back: until it is saved and the screen drawn again, the
+    // panel takes no other change (one made meanwhile would be reset by that redraw).
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await page.route(
+      '**/consent',
+      async (route) => {
+        await held
+        await route.continue()
+      },
+      { times: 1 },
+    )
+    try {
+      await page.check('#consent input[value=anonymised_story]')
+      await page.click('#consent button[type=submit]')
+      await eventually(() => page.locator('#disclosure select[name=disclosure]').isDisabled()).toBe(true)
+      expect(await page.locator('#assign-pseudonym').isDisabled()).toBe(true)
+    } finally {
+      release()
+    }
     await eventually(() => page.locator('#consent input[value=anonymised_story]').isChecked()).toBe(true)
     await page.selectOption('#disclosure select[name=disclosure]', 'pseudonym')
     await page.click('#disclosure button[type=submit]')

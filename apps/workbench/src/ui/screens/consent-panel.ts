@@ -47,14 +47,13 @@ export function consentPanel(
   )
   consentForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    api
-      .post(`${respondentBase}/consent`, {
+    save(
+      api.post(`${respondentBase}/consent`, {
         uses: checkedValues(consentForm, 'uses'),
         withdrawn: isChecked(consentForm, 'withdrawn'),
         form: valueOf(consentForm, 'form'),
-      })
-      .then(reload)
-      .catch(showError)
+      }),
+    )
   })
 
   const disclosureForm = h(
@@ -72,16 +71,13 @@ export function consentPanel(
   )
   disclosureForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    api
-      .post(`${respondentBase}/disclosure`, { disclosure: valueOf(disclosureForm, 'disclosure') })
-      .then(reload)
-      .catch(showError)
+    save(api.post(`${respondentBase}/disclosure`, { disclosure: valueOf(disclosureForm, 'disclosure') }))
   })
 
   // The registry gives each respondent one pseudonym, drawn so it never reads like a real name.
   const assign = h('button', { type: 'button', id: 'assign-pseudonym' }, t('assignPseudonym'))
   assign.addEventListener('click', () => {
-    api.post(`${respondentBase}/pseudonym`).then(reload).catch(showError)
+    save(api.post(`${respondentBase}/pseudonym`))
   })
   const pseudonym = h(
     'div',
@@ -91,5 +87,21 @@ export function consentPanel(
       ? [h('p', { class: 'muted' }, t('noPseudonym')), assign]
       : content(respondent.pseudonym, undefined, 'p'),
   )
-  return h('div', { class: 'consent' }, consentForm, disclosureForm, pseudonym)
+  const panel = h('div', { class: 'consent' }, consentForm, disclosureForm, pseudonym)
+  /**
+   * Sends one change with every control of the panel disabled until the screen is drawn again
+   * from the saved record. Otherwise a second change made in the meantime (a disclosure chosen
+   * while the consent is saving) would be silently reset by that redraw and saved wrong.
+   */
+  function save(request: Promise<unknown>): void {
+    const controls = [...panel.querySelectorAll('input, select, button')].filter(
+      (node): node is HTMLInputElement | HTMLSelectElement | HTMLButtonElement => 'disabled' in node,
+    )
+    for (const control of controls) control.disabled = true
+    request.then(reload).catch((error: unknown) => {
+      for (const control of controls) control.disabled = false
+      showError(error)
+    })
+  }
+  return panel
 }
