@@ -10,13 +10,15 @@ import {
 import { api } from '../api.ts'
 import { checkboxGroup, checkedValues, field, h, select, valueOf } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
-import { showError, showSaved } from './notice.ts'
+import { showSaved } from './notice.ts'
+import type { RedrawAfter } from './redraw.ts'
 import { codeLabel, codeOptions, countryOptions } from './vocab.ts'
 
 /**
  * The coding forms: incident, relative, identifier. Each is a plain form posting to the service
  * through the API; the server checks the record (schemas, codebook) and answers with the reason
- * when it refuses. A form calls `saved()` after a successful save, and the reader reloads.
+ * when it refuses. A form hands its save to `after`, which holds the screen until the reader is
+ * drawn again (redraw.ts).
  */
 
 export interface OpenForm {
@@ -65,14 +67,11 @@ function formShell(title: string, fields: readonly HTMLElement[], onCancel: () =
   )
 }
 
-function submitWith(form: HTMLFormElement, send: () => Promise<unknown>, saved: () => void): () => void {
+function submitWith(form: HTMLFormElement, send: () => Promise<unknown>, after: RedrawAfter): () => void {
   const save = () => {
-    send()
-      .then(() => {
-        showSaved()
-        saved()
-      })
-      .catch(showError)
+    // Saving already (its key pressed twice): the form is disabled until the redraw.
+    if (form.querySelector<HTMLButtonElement>('button[type=submit]')?.disabled === true) return
+    after(send().then(showSaved))
   }
   form.addEventListener('submit', (event) => {
     event.preventDefault()
@@ -85,7 +84,7 @@ export function incidentForm(
   base: string,
   incident: Incident | null,
   relatives: readonly Relative[],
-  saved: () => void,
+  after: RedrawAfter,
   cancel: () => void,
 ): OpenForm {
   const types = codeOptions('harassment_types')
@@ -179,7 +178,7 @@ export function incidentForm(
         note: note === '' ? null : note,
       })
     },
-    saved,
+    after,
   )
   return {
     element: form,
@@ -194,7 +193,7 @@ export function incidentForm(
 export function relativeForm(
   respondentBase: string,
   relative: Relative | null,
-  saved: () => void,
+  after: RedrawAfter,
   cancel: () => void,
 ): OpenForm {
   const form = formShell(
@@ -239,7 +238,7 @@ export function relativeForm(
         note: note === '' ? null : note,
       })
     },
-    saved,
+    after,
   )
   return { element: form, save }
 }
@@ -248,7 +247,7 @@ export function identifierForm(
   respondentBase: string,
   identifier: Identifier | null,
   incidents: readonly Incident[],
-  saved: () => void,
+  after: RedrawAfter,
   cancel: () => void,
 ): OpenForm {
   const linked = new Set<string>(identifier?.incidentIds ?? [])
@@ -282,7 +281,7 @@ export function identifierForm(
         value: valueOf(form, 'value'),
         incidentIds: checkedValues(form, 'incidentIds'),
       }),
-    saved,
+    after,
   )
   return { element: form, save }
 }

@@ -12,7 +12,7 @@ import {
   valueOf,
 } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
-import { showError } from './notice.ts'
+import type { RedrawAfter } from './redraw.ts'
 
 /**
  * Consent per use (withdrawal overrides every use and removes the respondent from future
@@ -22,7 +22,7 @@ import { showError } from './notice.ts'
 export function consentPanel(
   respondentBase: string,
   respondent: Respondent,
-  reload: () => void,
+  after: RedrawAfter,
 ): HTMLElement {
   const { consent } = respondent
   const consentForm = h(
@@ -47,7 +47,7 @@ export function consentPanel(
   )
   consentForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    save(
+    after(
       api.post(`${respondentBase}/consent`, {
         uses: checkedValues(consentForm, 'uses'),
         withdrawn: isChecked(consentForm, 'withdrawn'),
@@ -71,13 +71,13 @@ export function consentPanel(
   )
   disclosureForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    save(api.post(`${respondentBase}/disclosure`, { disclosure: valueOf(disclosureForm, 'disclosure') }))
+    after(api.post(`${respondentBase}/disclosure`, { disclosure: valueOf(disclosureForm, 'disclosure') }))
   })
 
   // The registry gives each respondent one pseudonym, drawn so it never reads like a real name.
   const assign = h('button', { type: 'button', id: 'assign-pseudonym' }, t('assignPseudonym'))
   assign.addEventListener('click', () => {
-    save(api.post(`${respondentBase}/pseudonym`))
+    after(api.post(`${respondentBase}/pseudonym`))
   })
   const pseudonym = h(
     'div',
@@ -87,21 +87,5 @@ export function consentPanel(
       ? [h('p', { class: 'muted' }, t('noPseudonym')), assign]
       : content(respondent.pseudonym, undefined, 'p'),
   )
-  const panel = h('div', { class: 'consent' }, consentForm, disclosureForm, pseudonym)
-  /**
-   * Sends one change with every control of the panel disabled until the screen is drawn again
-   * from the saved record. Otherwise a second change made in the meantime (a disclosure chosen
-   * while the consent is saving) would be silently reset by that redraw and saved wrong.
-   */
-  function save(request: Promise<unknown>): void {
-    const controls = [...panel.querySelectorAll('input, select, button')].filter(
-      (node): node is HTMLInputElement | HTMLSelectElement | HTMLButtonElement => 'disabled' in node,
-    )
-    for (const control of controls) control.disabled = true
-    request.then(reload).catch((error: unknown) => {
-      for (const control of controls) control.disabled = false
-      showError(error)
-    })
-  }
-  return panel
+  return h('div', { class: 'consent' }, consentForm, disclosureForm, pseudonym)
 }

@@ -9,6 +9,7 @@ import { identifierForm, incidentForm, relativeForm, type OpenForm } from './cod
 import { consentPanel } from './consent-panel.ts'
 import { historyPanel } from './history-panel.ts'
 import { clearNotice, showError, showSaved } from './notice.ts'
+import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
 import { storiesPanel } from './stories-panel.ts'
 import { codeLabel, codeOptions, countryLabel } from './vocab.ts'
@@ -34,6 +35,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
 
   const show = (data: TestimonyView) => {
     const reload = () => readerScreen(view, respondentId, testimonyId)
+    const after = redrawAfter(view, reload)
     const close = () => {
       open = null
       formSlot.replaceChildren()
@@ -43,7 +45,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
       formSlot.replaceChildren(form.element)
       form.element.querySelector<HTMLElement>('select, input, textarea')?.focus()
     }
-    const newIncident = () => openForm(incidentForm(base, null, data.relatives, reload, close))
+    const newIncident = () => openForm(incidentForm(base, null, data.relatives, after, close))
 
     const { respondent, testimony } = data
     view.replaceChildren(
@@ -92,27 +94,27 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             data,
             respondentBase,
             newIncident,
-            (incident) => openForm(incidentForm(base, incident, data.relatives, reload, close)),
-            reload,
+            (incident) => openForm(incidentForm(base, incident, data.relatives, after, close)),
+            after,
           ),
           formSlot,
           relativeList(
             data,
             respondentBase,
-            () => openForm(relativeForm(respondentBase, null, reload, close)),
-            (r) => openForm(relativeForm(respondentBase, r, reload, close)),
-            reload,
+            () => openForm(relativeForm(respondentBase, null, after, close)),
+            (r) => openForm(relativeForm(respondentBase, r, after, close)),
+            after,
           ),
           identifierList(
             data,
             respondentBase,
-            () => openForm(identifierForm(respondentBase, null, data.incidents, reload, close)),
-            (i) => openForm(identifierForm(respondentBase, i, data.incidents, reload, close)),
-            reload,
+            () => openForm(identifierForm(respondentBase, null, data.incidents, after, close)),
+            (i) => openForm(identifierForm(respondentBase, i, data.incidents, after, close)),
+            after,
           ),
           impactsForm(respondentBase, respondent.impacts),
-          reviewPanel(base, data, reload),
-          consentPanel(respondentBase, respondent, reload),
+          reviewPanel(base, data, after),
+          consentPanel(respondentBase, respondent, after),
           storiesPanel(respondentBase, respondent),
           historyPanel(respondentBase),
         ),
@@ -263,7 +265,7 @@ function listSection<T>(
   onAdd: () => void,
   onEdit: (item: T) => void,
   removeUrl: (item: T) => string,
-  reload: () => void,
+  after: RedrawAfter,
   id: string,
   shortcut?: string,
 ): HTMLElement {
@@ -285,7 +287,7 @@ function listSection<T>(
         const remove = h('button', { type: 'button', class: 'link danger' }, t('remove'))
         edit.addEventListener('click', () => onEdit(item))
         remove.addEventListener('click', () => {
-          api.delete(removeUrl(item)).then(reload).catch(showError)
+          after(api.delete(removeUrl(item)))
         })
         return h('li', {}, h('span', {}, describe(item)), ' ', edit, ' ', remove)
       }),
@@ -299,7 +301,7 @@ function incidentList(
   respondentBase: string,
   onAdd: () => void,
   onEdit: (i: Incident) => void,
-  reload: () => void,
+  after: RedrawAfter,
 ): HTMLElement {
   return listSection(
     t('incidents'),
@@ -312,7 +314,7 @@ function incidentList(
     onAdd,
     onEdit,
     (i) => `${respondentBase}/incidents/${i.id}`,
-    reload,
+    after,
     'incidents',
     'n',
   )
@@ -323,7 +325,7 @@ function relativeList(
   respondentBase: string,
   onAdd: () => void,
   onEdit: (r: TestimonyView['relatives'][number]) => void,
-  reload: () => void,
+  after: RedrawAfter,
 ): HTMLElement {
   return listSection(
     t('relatives'),
@@ -336,7 +338,7 @@ function relativeList(
     onAdd,
     onEdit,
     (r) => `${respondentBase}/relatives/${r.id}`,
-    reload,
+    after,
     'relatives',
   )
 }
@@ -346,7 +348,7 @@ function identifierList(
   respondentBase: string,
   onAdd: () => void,
   onEdit: (i: TestimonyView['identifiers'][number]) => void,
-  reload: () => void,
+  after: RedrawAfter,
 ): HTMLElement {
   return listSection(
     t('identifiers'),
@@ -360,7 +362,7 @@ function identifierList(
     onAdd,
     onEdit,
     (i) => `${respondentBase}/identifiers/${i.id}`,
-    reload,
+    after,
     'identifiers',
   )
 }

@@ -4,6 +4,7 @@ import { checkboxGroup, checkedValues, field, h } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { page } from '../state.ts'
 import { showError, showSaved } from './notice.ts'
+import type { RedrawAfter } from './redraw.ts'
 import { codeOptions } from './vocab.ts'
 
 /**
@@ -11,14 +12,11 @@ import { codeOptions } from './vocab.ts'
  * refuses a coder reviewing their own work). A second analyst may also record which incident
  * types they find, independently, for the agreement figures.
  */
-export function reviewPanel(base: string, data: TestimonyView, reload: () => void): HTMLElement {
+export function reviewPanel(base: string, data: TestimonyView, after: RedrawAfter): HTMLElement {
   const { workflow } = data
   const note = h('input', { type: 'text', name: 'note', dir: 'auto', autocomplete: 'off', maxlength: 2000 })
   const setStatus = (status: string) => () => {
-    api
-      .post(`${base}/status`, { status, note: note.value === '' ? null : note.value })
-      .then(reload)
-      .catch(showError)
+    after(api.post(`${base}/status`, { status, note: note.value === '' ? null : note.value }))
   }
   const coded = h('button', { type: 'button', id: 'mark-coded' }, t('markCoded'))
   const reviewed = h('button', { type: 'button', id: 'mark-reviewed' }, t('markReviewed'))
