@@ -205,7 +205,7 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
 
   it('sets consent, disclosure and a pseudonym from the registry', async () => {
     // The consent's answer is held back: until it is saved and the screen drawn again, the
-    // panel takes no other change (one made meanwhile would be reset by that redraw).
+    // screen takes no other change (one made meanwhile would be reset by that redraw).
     let release = () => {}
     const held = new Promise<void>((resolve) => {
       release = resolve
