@@ -24,13 +24,16 @@ import {
  * photo shown inline), code three incidents (the first with the keyboard alone) and a relative,
  * set consent, disclosure and a pseudonym, write a case story and mark it for publication, switch the interface to Uyghur (screenshot of the
  * coding screen into test-output/), search in Uyghur and in Chinese, read the record's history,
- * look at the dashboard, enter an interview, and watch the page lock itself after idling. Every
+ * look at the dashboard, enter an interview, and watch the page lock itself after idling (and
+ * forget the translation begun before). Saves on the reader hold the screen until it is drawn
+ * again, and text being written survives that redraw. Every
  * request the page makes is recorded: none may leave 127.0.0.1.
  */
 
 const IDLE_MS = 10_000
 const SECOND_STORY = 'Synthetic second account, pulled from the page.'
 const INTERVIEW_STORY = '领事馆的人让我回国。Synthetic interview.'
+const TRANSLATION_DRAFT = 'Synthetic translation, begun and not saved.'
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const SCREENSHOT = join(REPO_PATHS.root, 'test-output', 'workbench-coding-ug.png')
 
@@ -74,6 +77,8 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
   let browser: Browser
   let page: Page
   const requests: string[] = []
+  /** Where the interview's reader is (#/t/…), for coming back to it. */
+  let interviewHash = ''
 
   beforeAll(async () => {
     intake = await workspaceWithPulledTestimony(ws, `${temp.dir}/intake`)
@@ -241,10 +246,15 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       'Consent allows publishing an anonymised story.',
     )
     await page.fill('#story-form input[name=title]', 'Threats over the phone')
-    await page.fill(
-      '#story-form textarea[dir=auto][name=text]',
-      `${pseudonym} lives abroad. In 2019 they were told their family would suffer. Synthetic story.`,
-    )
+    const storyText = `${pseudonym} lives abroad. In 2019 they were told their family would suffer. Synthetic story.`
+    await page.fill('#story-form textarea[dir=auto][name=text]', storyText)
+    // Another save on the screen (the consent, again) draws the reader again: the story being
+    // written is still there afterwards.
+    const before = await page.locator('#story-form').elementHandle()
+    await page.click('#consent button[type=submit]')
+    await page.waitForFunction((form) => form?.isConnected === false, before)
+    expect(await page.locator('#story-form input[name=title]').inputValue()).toBe('Threats over the phone')
+    expect(await page.locator('#story-form textarea[name=text]').inputValue()).toBe(storyText)
     await page.click('#story-form button[type=submit]')
     const listedStory = page.locator('#stories li[data-story]')
     await eventually(() => listedStory.count()).toBe(1)
@@ -304,6 +314,14 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.locator('#incidents').waitFor()
     await eventually(() => page.locator('.source').textContent()).toContain(INTERVIEW_STORY)
     await eventually(() => page.locator('.reader-head').textContent()).toContain('زىيارەت')
+
+    // A translation begun and not saved stays with the page while it is unlocked, across screens.
+    interviewHash = await page.evaluate(() => location.hash)
+    await page.fill('form.translation textarea[name=text]', TRANSLATION_DRAFT)
+    await page.evaluate(() => (location.hash = '#/inbox'))
+    await page.locator('table.list').waitFor()
+    await page.evaluate((hash) => (location.hash = hash), interviewHash)
+    await eventually(() => page.locator('form.translation textarea[name=text]').inputValue()).toBe(TRANSLATION_DRAFT)
   })
 
   it('shows the dashboard charts, drawn from disclosure-controlled tables', async () => {
@@ -337,6 +355,10 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.click('button.profile')
     await page.locator('#lock').waitFor()
     await page.locator('#chart-types').waitFor()
+    // The translation begun before the lock went with everything else.
+    await page.evaluate((hash) => (location.hash = hash), interviewHash)
+    await page.locator('form.translation textarea[name=text]').waitFor()
+    expect(await page.locator('form.translation textarea[name=text]').inputValue()).toBe('')
   })
 
   it('made no request outside 127.0.0.1', () => {

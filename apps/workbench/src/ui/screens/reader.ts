@@ -8,6 +8,7 @@ import { page } from '../state.ts'
 import { identifierForm, incidentForm, relativeForm, type OpenForm } from './coding-forms.ts'
 import { consentPanel } from './consent-panel.ts'
 import { historyPanel } from './history-panel.ts'
+import { Draft } from './drafts.ts'
 import { clearNotice, showError, showSaved } from './notice.ts'
 import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
@@ -248,11 +249,29 @@ function translationForm(base: string, data: TestimonyView): HTMLElement {
     h('label', { class: 'field' }, h('span', { class: 'field-label' }, t('readerTranslation')), text),
     h('button', { type: 'submit' }, t('saveTranslation')),
   )
+  // A translation being written survives the reader being drawn again (drafts.ts).
+  const draft = new Draft<{ readonly language: string; readonly text: string }>(`translation:${base}`)
+  const kept = draft.value
+  if (kept !== null) {
+    language.value = kept.language
+    text.value = kept.text
+  }
+  for (const input of [language, text]) {
+    input.addEventListener('input', () => {
+      draft.keep({ language: language.value, text: text.value })
+    })
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     const translation =
       text.value.trim() === '' ? null : { language: language.value.trim(), text: text.value }
-    api.post(`${base}/translation`, { translation }).then(showSaved).catch(showError)
+    api
+      .post(`${base}/translation`, { translation })
+      .then(() => {
+        draft.drop()
+        showSaved()
+      })
+      .catch(showError)
   })
   return form
 }

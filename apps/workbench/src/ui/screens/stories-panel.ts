@@ -5,6 +5,7 @@ import { api } from '../api.ts'
 import { content, field, h } from '../dom.ts'
 import type { MessageKey } from '../i18n/en.ts'
 import { t, tv } from '../i18n/i18n.ts'
+import { Draft } from './drafts.ts'
 import { showError, showSaved } from './notice.ts'
 
 /**
@@ -40,14 +41,27 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('saveStory')), clear),
   )
 
-  const fill = (story: StoryItem | null) => {
-    editing = story
-    title.value = story?.title ?? ''
-    text.value = story?.text ?? ''
-    language.value = story?.language ?? 'en'
+  // What is being written survives the reader being drawn again (drafts.ts).
+  const draft = new Draft<StoryDraft>(`story:${respondentBase}`)
+  const remember = () => {
+    draft.keep({ editing, title: title.value, text: text.value, language: language.value })
+  }
+  const show = (shown: StoryDraft) => {
+    editing = shown.editing
+    title.value = shown.title
+    text.value = shown.text
+    language.value = shown.language
     text.lang = language.value
   }
+  const fill = (story: StoryItem | null) => {
+    show({ editing: story, title: story?.title ?? '', text: story?.text ?? '', language: story?.language ?? 'en' })
+    if (story === null) draft.drop()
+    else remember()
+  }
   clear.addEventListener('click', () => fill(null))
+  for (const input of [title, text, language]) input.addEventListener('input', remember)
+  const kept = draft.value
+  if (kept !== null) show(kept)
 
   const refresh = () => {
     api
@@ -125,6 +139,7 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
         })
         .then(({ story }) => {
           editing = { ...story, findings: [] }
+          draft.drop()
         }),
     )
   })
@@ -142,6 +157,14 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
     list,
     form,
   )
+}
+
+/** The story form as it was left: which story it edits (none: a new one) and what it holds. */
+interface StoryDraft {
+  readonly editing: StoryItem | null
+  readonly title: string
+  readonly text: string
+  readonly language: string
 }
 
 const CONSENT_NOTES = {
