@@ -50,7 +50,7 @@ function render(): void {
   setShortcuts({})
   switch (name) {
     case 't':
-      readerScreen(view, rest[0] ?? '', rest[1] ?? '')
+      void readerScreen(view, rest[0] ?? '', rest[1] ?? '')
       break
     case 'search':
       searchScreen(view)

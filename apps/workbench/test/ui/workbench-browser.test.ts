@@ -237,6 +237,21 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.click('#assign-pseudonym')
     await page.locator('#pseudonym p.content').waitFor()
     expect((await page.locator('#pseudonym p.content').textContent())?.length).toBeGreaterThan(2)
+
+    // Saved, but the screen cannot be drawn again (the testimony is not read this once): the
+    // error is shown and the screen is usable again, not left held.
+    await page.route(
+      /\/api\/testimonies\/[0-9a-z]+\/[0-9a-z]+$/,
+      (route) =>
+        route.request().method() === 'GET'
+          ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"test.unreadable","message":"Synthetic failure."}' })
+          : route.continue(),
+      { times: 1 },
+    )
+    await page.click('#consent button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toContain('Synthetic failure.')
+    expect(await page.locator('#disclosure select[name=disclosure]').isDisabled()).toBe(false)
+    expect(await page.locator('#consent button[type=submit]').isDisabled()).toBe(false)
   })
 
   it('writes a case story under the pseudonym, checks it, and marks it for publication', async () => {

@@ -22,7 +22,7 @@ import { codeLabel, codeOptions, countryLabel } from './vocab.ts'
  * consent and pseudonym, case stories, and the record's history. Keyboard: `n` new incident, `1`–`9` type,
  * `s` save, `Esc` close, `j`/`k` next and previous testimony of the last list.
  */
-export function readerScreen(view: HTMLElement, respondentId: string, testimonyId: string): void {
+export function readerScreen(view: HTMLElement, respondentId: string, testimonyId: string): Promise<boolean> {
   const base = `/api/testimonies/${respondentId}/${testimonyId}`
   const respondentBase = `/api/respondents/${respondentId}`
   let open: OpenForm | null = null
@@ -132,7 +132,17 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
   }
 
   clearNotice()
-  api.get<TestimonyView>(base).then(show).catch(showError)
+  // Resolves true once drawn, false when the testimony could not be read (the error is shown).
+  return api
+    .get<TestimonyView>(base)
+    .then((data) => {
+      show(data)
+      return true
+    })
+    .catch((error: unknown) => {
+      showError(error)
+      return false
+    })
 }
 
 /** The coding keys at a glance, linking to the full list. */
