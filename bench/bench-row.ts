@@ -18,6 +18,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
 }
 
+/** A row whose figure is the median of `runs`. */
+export function medianRow(name: string, unit: string, runs: readonly number[], target?: string): BenchRow {
+  return { name, unit, median: median(runs), runs, ...(target === undefined ? {} : { target }) }
+}
+
 export function formatRows(rows: readonly BenchRow[]): string {
   const lines = rows.map((r) => {
     const value = r.median >= 100 ? Math.round(r.median).toLocaleString('en') : r.median.toFixed(r.median >= 10 ? 1 : 3)

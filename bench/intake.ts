@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import { newRecipients, seal } from '../apps/intake-server/test/support/age.ts'
 import { framed, newRandomId, newToken, signedQuestionnaire, tokenHashOf } from '../apps/intake-server/test/support/fixtures.ts'
-import { formatRows, machineCpuTicks, median, processCpuSeconds, processWrittenBytes, type BenchRow } from './bench-row.ts'
+import { formatRows, machineCpuTicks, median, medianRow, processCpuSeconds, processWrittenBytes, type BenchRow } from './bench-row.ts'
 
 const CONNECTIONS = 50
 const Q = 'bench-q'
@@ -33,6 +33,8 @@ const CEILING_PER_SECOND = 25_000
 const WARM_UP_SECONDS = 1
 
 type Mode = 'durable' | 'rollback' | 'discard'
+/** The variants, in the order their rows are printed. */
+const MODES = ['durable', 'rollback', 'discard'] as const
 
 interface Child {
   readonly url: string
@@ -212,27 +214,14 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
     // before the JIT has compiled the route, with a third to a half fewer requests: a third of a
     // quick 3-second run, and it falls unevenly on the variants (docs/decisions/0023).
     const warmUp = await round(WARM_UP_SECONDS)
-    const perSecond: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
-    const serverCpu: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
-    const machineBusy: Record<Mode, number[]> = { durable: [], rollback: [], discard: [] }
-    const loadCpu: number[] = []
-    const written: number[] = []
-    const p99: number[] = []
+    const rounds: Record<Mode, LoadResult>[] = []
+    for (let run = 0; run < runs; run++) rounds.push(await round(seconds))
+    /** One figure of one variant, run by run. */
+    const each = (mode: Mode, figure: (result: LoadResult) => number): number[] => rounds.map((r) => figure(r[mode]))
+    const perSecond = Object.fromEntries(MODES.map((mode) => [mode, each(mode, (r) => r.perSecond)])) as Record<Mode, number[]>
     // The warm-up's submissions are stored too. Each run (the warm-up included) may leave up to
     // one request per connection stored but not yet answered when it stops.
-    let acknowledgedDurable = warmUp.durable.acknowledged
-    for (let run = 0; run < runs; run++) {
-      const results = await round(seconds)
-      for (const mode of ['discard', 'rollback', 'durable'] as const) {
-        perSecond[mode].push(results[mode].perSecond)
-        serverCpu[mode].push(results[mode].serverCpu)
-        machineBusy[mode].push(results[mode].machineBusy * 100)
-      }
-      loadCpu.push(results.durable.loadCpu)
-      written.push(results.durable.serverWritten)
-      p99.push(results.durable.p99)
-      acknowledgedDurable += results.durable.acknowledged
-    }
+    const acknowledgedDurable = [warmUp, ...rounds].reduce((sum, r) => sum + r.durable.acknowledged, 0)
 
     // Every acknowledgement must be a stored submission: count them back through the pull API. (A
     // run's last requests may be stored after autocannon stopped counting answers: at most one per
@@ -279,29 +268,20 @@ export async function benchIntake(options: { quick: boolean }): Promise<BenchRow
         runs: perSecond.rollback,
       },
       durableRatio('rolled back', perSecond.rollback, '≥ 0.8'),
-      ...(['durable', 'rollback', 'discard'] as const).map((mode) => ({
-        name: `intake: server CPU per request, ${mode} (every thread)`,
-        unit: 'µs',
-        median: median(serverCpu[mode]),
-        runs: serverCpu[mode],
-      })),
+      ...MODES.map((mode) => medianRow(`intake: server CPU per request, ${mode} (every thread)`, 'µs', each(mode, (r) => r.serverCpu))),
       // Whether a variant is held back by CPU (the two cores full) or by waiting (the durable
       // route's commits: its 50 connections are each waiting on one; docs/decisions/0024).
-      ...(['durable', 'rollback', 'discard'] as const).map((mode) => ({
-        name: `intake: machine CPU in use during the ${mode} runs (2 cores, load generator included)`,
-        unit: '%',
-        median: median(machineBusy[mode]),
-        runs: machineBusy[mode],
-      })),
-      { name: 'intake: load generator CPU per request, durable runs', unit: 'µs', median: median(loadCpu), runs: loadCpu },
-      {
-        // The 4 KB sealed body plus what storing it costs: WAL frames, checkpoint copies, the answer.
-        name: 'intake: bytes written per durable submission (server process, files and sockets)',
-        unit: 'B',
-        median: median(written),
-        runs: written,
-      },
-      { name: 'intake: durable p99 latency at 50 connections', unit: 'ms', median: median(p99), runs: p99, target: '< 25 ms' },
+      ...MODES.map((mode) =>
+        medianRow(
+          `intake: machine CPU in use during the ${mode} runs (2 cores, load generator included)`,
+          '%',
+          each(mode, (r) => r.machineBusy * 100),
+        ),
+      ),
+      medianRow('intake: load generator CPU per request, durable runs', 'µs', each('durable', (r) => r.loadCpu)),
+      // The 4 KB sealed body plus what storing it costs: WAL frames, checkpoint copies, the answer.
+      medianRow('intake: bytes written per durable submission (server process, files and sockets)', 'B', each('durable', (r) => r.serverWritten)),
+      medianRow('intake: durable p99 latency at 50 connections', 'ms', each('durable', (r) => r.p99), '< 25 ms'),
       {
         name: 'intake: invite states, largest difference of medians',
         unit: 'ms',

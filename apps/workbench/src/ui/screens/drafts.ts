@@ -29,3 +29,24 @@ export class Draft<T extends object> {
     page.drafts.delete(this.#key)
   }
 }
+
+/**
+ * A draft of what is typed into `fields`: given back to them now if one was kept, and kept again
+ * at every keystroke. Returns the draft, to drop once saved.
+ */
+export function draftOfFields(
+  key: string,
+  fields: Readonly<Record<string, HTMLInputElement | HTMLTextAreaElement>>,
+): Draft<Readonly<Record<string, string>>> {
+  const draft = new Draft<Readonly<Record<string, string>>>(key)
+  const kept = draft.value
+  const keep = () => {
+    draft.keep(Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, field.value])))
+  }
+  for (const [name, field] of Object.entries(fields)) {
+    const value = kept?.[name]
+    if (value !== undefined) field.value = value
+    field.addEventListener('input', keep)
+  }
+  return draft
+}

@@ -8,7 +8,7 @@ import { page } from '../state.ts'
 import { identifierForm, incidentForm, relativeForm, type OpenForm } from './coding-forms.ts'
 import { consentPanel } from './consent-panel.ts'
 import { historyPanel } from './history-panel.ts'
-import { Draft } from './drafts.ts'
+import { draftOfFields } from './drafts.ts'
 import { clearNotice, showError, showSaved } from './notice.ts'
 import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
@@ -260,17 +260,7 @@ function translationForm(base: string, data: TestimonyView): HTMLElement {
     h('button', { type: 'submit' }, t('saveTranslation')),
   )
   // A translation being written survives the reader being drawn again (drafts.ts).
-  const draft = new Draft<{ readonly language: string; readonly text: string }>(`translation:${base}`)
-  const kept = draft.value
-  if (kept !== null) {
-    language.value = kept.language
-    text.value = kept.text
-  }
-  for (const input of [language, text]) {
-    input.addEventListener('input', () => {
-      draft.keep({ language: language.value, text: text.value })
-    })
-  }
+  const draft = draftOfFields(`translation:${base}`, { language, text })
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     const translation =

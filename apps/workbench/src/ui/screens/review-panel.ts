@@ -3,7 +3,7 @@ import { api } from '../api.ts'
 import { checkboxGroup, checkedValues, field, h } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { page } from '../state.ts'
-import { Draft } from './drafts.ts'
+import { draftOfFields } from './drafts.ts'
 import { showError, showSaved } from './notice.ts'
 import type { RedrawAfter } from './redraw.ts'
 import { codeOptions } from './vocab.ts'
@@ -17,11 +17,7 @@ export function reviewPanel(base: string, data: TestimonyView, after: RedrawAfte
   const { workflow } = data
   const note = h('input', { type: 'text', name: 'note', dir: 'auto', autocomplete: 'off', maxlength: 2000 })
   // A note being written survives the reader being drawn again (drafts.ts); it goes with its status.
-  const draft = new Draft<{ readonly note: string }>(`review-note:${base}`)
-  note.value = draft.value?.note ?? ''
-  note.addEventListener('input', () => {
-    draft.keep({ note: note.value })
-  })
+  const draft = draftOfFields(`review-note:${base}`, { note })
   const setStatus = (status: string) => () => {
     after(
       api.post(`${base}/status`, { status, note: note.value === '' ? null : note.value }).then(() => {

@@ -54,7 +54,12 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
     text.lang = language.value
   }
   const fill = (story: StoryItem | null) => {
-    show({ editing: story, title: story?.title ?? '', text: story?.text ?? '', language: story?.language ?? 'en' })
+    show({
+      editing: story,
+      title: story?.title ?? '',
+      text: story?.text ?? '',
+      language: story?.language ?? 'en',
+    })
     if (story === null) draft.drop()
     else remember()
   }
