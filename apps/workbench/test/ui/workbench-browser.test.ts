@@ -60,6 +60,19 @@ async function axeViolations(page: Page): Promise<string[]> {
   return found.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
 }
 
+/**
+ * Where the keyboard is: the focused element's tag and the id of the nearest part of the screen
+ * with one ("H3 in #incidents"), so a redraw that drops focus to the top reads "BODY".
+ */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const active = document.activeElement
+    if (active === null || active === document.body) return 'BODY'
+    const part = active.parentElement?.closest('[id]')
+    return `${active.tagName}${active.id === '' ? '' : `#${active.id}`} in #${part?.id ?? ''}`
+  })
+}
+
 /** `expect.poll` with room for a loaded machine (two cores shared by many test processes). */
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 })
 
@@ -184,6 +197,17 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     // press saves nothing (the count below, after two more, would be one too many).
     await page.keyboard.press('Control+Enter')
     await eventually(() => listed(page, 'incidents')).toBe(before + 1)
+    // Drawn again, the keyboard is on the list it saved into, not at the top, and it was said.
+    await eventually(() => focused(page)).toBe('H3 in #incidents')
+    expect(await page.locator('#notice').textContent()).toBe('Saved.')
+    // Esc closes a form and gives the keyboard back to the button that opened it.
+    await page.locator('#incidents button.add').focus()
+    await page.keyboard.press('Enter')
+    await page.locator('.coding-form select[name=type]').waitFor()
+    await page.keyboard.press('Escape')
+    await page.locator('.coding-form').waitFor({ state: 'detached' })
+    expect(await focused(page)).toBe('BUTTON in #incidents')
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('add'))).toBe(true)
 
     for (const [type, channel] of [
       ['death_threat', 'phone_call'],
@@ -205,6 +229,19 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.fill('.coding-form input[name=since]', '2018-06')
     await page.click('.coding-form button[type=submit]')
     await eventually(() => listed(page, 'relatives')).toBe(relativesBefore + 1)
+
+    // An identifier added, then removed with the keyboard: focus goes to the list's heading, not
+    // to the next item's remove button, where a second Enter would remove that one too.
+    const identifiersBefore = await listed(page, 'identifiers')
+    await page.click('#identifiers button.add')
+    await page.selectOption('.coding-form select[name=kind]', 'wechat')
+    await page.fill('.coding-form input[name=value]', 'wxid_syn_browsertest')
+    await page.click('.coding-form button[type=submit]')
+    await eventually(() => listed(page, 'identifiers')).toBe(identifiersBefore + 1)
+    await page.locator('#identifiers li button.danger').last().focus()
+    await page.keyboard.press('Enter')
+    await eventually(() => listed(page, 'identifiers')).toBe(identifiersBefore)
+    await eventually(() => focused(page)).toBe('H3 in #identifiers')
     expect(await axeViolations(page)).toEqual([])
   })
 
@@ -232,10 +269,17 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       release()
     }
     await eventually(() => page.locator('#consent input[value=anonymised_story]').isChecked()).toBe(true)
+    // The keyboard is back on the button that saved, and "Saved." is said.
+    await eventually(() => focused(page)).toBe('BUTTON in #consent')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('submit')
+    expect(await page.locator('#notice').textContent()).toBe('Saved.')
     await page.selectOption('#disclosure select[name=disclosure]', 'pseudonym')
     await page.click('#disclosure button[type=submit]')
+    await eventually(() => focused(page)).toBe('BUTTON in #disclosure')
     await page.click('#assign-pseudonym')
     await page.locator('#pseudonym p.content').waitFor()
+    // The button is gone once the pseudonym is drawn: focus goes to that part's heading.
+    await eventually(() => focused(page)).toBe('H3 in #pseudonym')
     expect((await page.locator('#pseudonym p.content').textContent())?.length).toBeGreaterThan(2)
 
     // Saved, but the screen cannot be drawn again (the testimony is not read this once): the
@@ -252,6 +296,7 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await eventually(() => page.locator('#notice').textContent()).toContain('Synthetic failure.')
     expect(await page.locator('#disclosure select[name=disclosure]').isDisabled()).toBe(false)
     expect(await page.locator('#consent button[type=submit]').isDisabled()).toBe(false)
+    expect(await focused(page)).toBe('BUTTON in #consent')
   })
 
   it('writes a case story under the pseudonym, checks it, and marks it for publication', async () => {

@@ -10,7 +10,6 @@ import {
 import { api } from '../api.ts'
 import { checkboxGroup, checkedValues, field, h, select, valueOf } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
-import { showSaved } from './notice.ts'
 import type { RedrawAfter } from './redraw.ts'
 import { codeLabel, codeOptions, countryOptions } from './vocab.ts'
 
@@ -71,7 +70,7 @@ function submitWith(form: HTMLFormElement, send: () => Promise<unknown>, after: 
   const save = () => {
     // Saving already (its key pressed twice): the form is disabled until the redraw.
     if (form.querySelector<HTMLButtonElement>('button[type=submit]')?.disabled === true) return
-    after(send().then(showSaved))
+    after(send())
   }
   form.addEventListener('submit', (event) => {
     event.preventDefault()

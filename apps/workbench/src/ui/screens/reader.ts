@@ -37,16 +37,29 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
   const show = (data: TestimonyView) => {
     const reload = () => readerScreen(view, respondentId, testimonyId)
     const after = redrawAfter(view, reload)
+    // A coding form is gone once saved: focus goes to the list it saved into.
+    const into =
+      (list: string): RedrawAfter =>
+      (change) => {
+        after(change, list)
+      }
+    // A form closed without saving (Esc, Cancel) gives the keyboard back to what opened it.
+    let opener: HTMLElement | null = null
     const close = () => {
       open = null
       formSlot.replaceChildren()
+      if (opener?.isConnected === true) opener.focus()
+      opener = null
     }
     const openForm = (form: OpenForm) => {
+      const active = document.activeElement
+      // Opened from inside the open form (a shortcut while typing): the first opener stays.
+      if (!formSlot.contains(active)) opener = active instanceof HTMLElement && active !== document.body ? active : null
       open = form
       formSlot.replaceChildren(form.element)
       form.element.querySelector<HTMLElement>('select, input, textarea')?.focus()
     }
-    const newIncident = () => openForm(incidentForm(base, null, data.relatives, after, close))
+    const newIncident = () => openForm(incidentForm(base, null, data.relatives, into('incidents'), close))
 
     const { respondent, testimony } = data
     view.replaceChildren(
@@ -95,22 +108,22 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             data,
             respondentBase,
             newIncident,
-            (incident) => openForm(incidentForm(base, incident, data.relatives, after, close)),
+            (incident) => openForm(incidentForm(base, incident, data.relatives, into('incidents'), close)),
             after,
           ),
           formSlot,
           relativeList(
             data,
             respondentBase,
-            () => openForm(relativeForm(respondentBase, null, after, close)),
-            (r) => openForm(relativeForm(respondentBase, r, after, close)),
+            () => openForm(relativeForm(respondentBase, null, into('relatives'), close)),
+            (r) => openForm(relativeForm(respondentBase, r, into('relatives'), close)),
             after,
           ),
           identifierList(
             data,
             respondentBase,
-            () => openForm(identifierForm(respondentBase, null, data.incidents, after, close)),
-            (i) => openForm(identifierForm(respondentBase, i, data.incidents, after, close)),
+            () => openForm(identifierForm(respondentBase, null, data.incidents, into('identifiers'), close)),
+            (i) => openForm(identifierForm(respondentBase, i, data.incidents, into('identifiers'), close)),
             after,
           ),
           impactsForm(respondentBase, respondent.impacts),
@@ -305,8 +318,10 @@ function listSection<T>(
         const edit = h('button', { type: 'button', class: 'link' }, t('edit'))
         const remove = h('button', { type: 'button', class: 'link danger' }, t('remove'))
         edit.addEventListener('click', () => onEdit(item))
+        // The item is gone once removed: focus goes to the list's heading, not to the next
+        // item's remove button, where a second press would remove that one too.
         remove.addEventListener('click', () => {
-          after(api.delete(removeUrl(item)))
+          after(api.delete(removeUrl(item)), id)
         })
         return h('li', {}, h('span', {}, describe(item)), ' ', edit, ' ', remove)
       }),

@@ -49,7 +49,7 @@ export function reviewPanel(base: string, data: TestimonyView, after: RedrawAfte
 
   return h(
     'div',
-    { class: 'review' },
+    { class: 'review', id: 'review' },
     h('h3', {}, t('review')),
     h(
       'p',
