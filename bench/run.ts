@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { formatRows, type BenchRow } from './bench-row.ts'
+import { cpuModel } from './machine.ts'
 
 const args = process.argv.slice(2)
 const quick = !args.includes('--full')
@@ -18,6 +19,8 @@ interface Group {
 }
 
 const groups: Group[] = [
+  // First, so every report says how fast the machine was (bench/machine.ts).
+  { name: 'machine', run: async () => (await import('./machine.ts')).benchMachine() },
   { name: 'workspace-writes', run: async (o) => (await import('./workspace-writes.ts')).benchWorkspaceWrites(o) },
   { name: 'study-load', run: async (o) => (await import('./study-load.ts')).benchStudyLoad(o) },
   { name: 'intake', run: async (o) => (await import('./intake.ts')).benchIntake(o) },
@@ -41,5 +44,5 @@ for (const group of groups) {
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true })
 writeFileSync(
   join(import.meta.dirname, 'results', 'latest.json'),
-  `${JSON.stringify({ node: process.version, quick, groups: all }, null, 2)}\n`,
+  `${JSON.stringify({ node: process.version, cpu: cpuModel(), quick, groups: all }, null, 2)}\n`,
 )
