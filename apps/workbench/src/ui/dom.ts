@@ -100,3 +100,13 @@ export function isChecked(form: HTMLFormElement, name: string): boolean {
   const element = form.elements.namedItem(name)
   return element instanceof HTMLInputElement && element.checked
 }
+
+/**
+ * Puts the keyboard on a part of the screen by its first heading, which a screen reader then
+ * reads out ("Incidents (4)", "Testimony S-…"); the part itself when it has none.
+ */
+export function focusHeading(part: HTMLElement): void {
+  const heading = part.querySelector<HTMLElement>('h1, h2, h3, h4, legend') ?? part
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1
+  heading.focus()
+}

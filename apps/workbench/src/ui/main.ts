@@ -1,6 +1,6 @@
 import type { AnalystProfile, Codebook } from '@amanat/domain'
 import { api, ApiError, whenLocked } from './api.ts'
-import { h, select } from './dom.ts'
+import { focusHeading, h, select } from './dom.ts'
 import {
   isUiLanguage,
   LANGUAGE_NAMES,
@@ -48,9 +48,10 @@ function render(): void {
   if (page.analyst === null) return
   const [, name = 'inbox', ...rest] = (location.hash || '#/inbox').slice(1).split('/')
   setShortcuts({})
+  let drawn: Promise<unknown> = Promise.resolve()
   switch (name) {
     case 't':
-      void readerScreen(view, rest[0] ?? '', rest[1] ?? '')
+      drawn = readerScreen(view, rest[0] ?? '', rest[1] ?? '')
       break
     case 'search':
       searchScreen(view)
@@ -73,6 +74,12 @@ function render(): void {
     default:
       inboxScreen(view)
   }
+  // A new screen: the keyboard (and a screen reader) starts at its heading rather than where the
+  // old screen was, unless the screen put it somewhere itself (the search box).
+  const shown = view
+  void drawn.then(() => {
+    if (shown.isConnected && !shown.contains(document.activeElement)) focusHeading(shown)
+  })
 }
 
 function languagePicker(): HTMLElement {

@@ -143,12 +143,16 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       await eventually(() => new URL(page.url()).hash).toBe(hash)
       await before?.waitForElementState('hidden')
       await page.locator('#incidents').waitFor()
+      // The keyboard (and a screen reader) starts at the new testimony's heading.
+      await eventually(() => focused(page)).toBe('H1 in #view')
     }
     await step('j', rows[0])
     await step('j', rows[1])
     await step('k', rows[0])
     await page.evaluate(() => (location.hash = '#/inbox'))
     await page.locator('table.list tbody tr').nth(1).waitFor()
+    await eventually(() => focused(page)).toBe('H1 in #view')
+    expect(await page.locator('#view h1').textContent()).toBe('Inbox')
   })
 
   it('opens the pulled testimony and codes three incidents and a relative, the first with the keyboard alone', async () => {

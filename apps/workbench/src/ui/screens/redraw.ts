@@ -1,3 +1,4 @@
+import { focusHeading } from '../dom.ts'
 import { showError, showSaved } from './notice.ts'
 
 /**
@@ -44,13 +45,6 @@ function focusable(element: Element | null): element is HTMLElement {
   return element instanceof HTMLElement && element.isConnected && !('disabled' in element && element.disabled === true)
 }
 
-/** Focuses a part of the screen by its heading, which a screen reader then reads out ("Incidents (4)"). */
-function focusPart(part: HTMLElement): void {
-  const heading = part.querySelector<HTMLElement>('h1, h2, h3, h4, legend') ?? part
-  if (heading.tabIndex < 0 && !heading.hasAttribute('tabindex')) heading.tabIndex = -1
-  heading.focus()
-}
-
 /**
  * After the redraw: the same control if it is still there and usable; otherwise the control at
  * the same place in the same part; otherwise that part's heading. With `home`, that part's heading.
@@ -58,7 +52,7 @@ function focusPart(part: HTMLElement): void {
 function restoreFocus(mark: FocusMark | null, home: string | undefined): void {
   if (home !== undefined) {
     const part = document.getElementById(home)
-    if (part !== null) focusPart(part)
+    if (part !== null) focusHeading(part)
     return
   }
   if (mark === null) return
@@ -68,7 +62,7 @@ function restoreFocus(mark: FocusMark | null, home: string | undefined): void {
   if (part === null) return
   const atPlace = controlsOf(part)[mark.index] ?? null
   if (mark.index >= 0 && focusable(atPlace)) atPlace.focus()
-  else focusPart(part)
+  else focusHeading(part)
 }
 
 /**
