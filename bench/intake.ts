@@ -13,6 +13,8 @@
  * 90th percentile (targets < 5 ms and < 10 ms).
  *
  *   npx tsx bench/intake.ts [--full]
+ *
+ * With AMANAT_BENCH_PROFILE=<dir>, each server process writes a CPU profile (every thread) there.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -43,7 +45,10 @@ interface Child {
 }
 
 async function startChild(mode: Mode, dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'intake-child.ts'), mode, dataDir], {
+  // AMANAT_BENCH_PROFILE=<dir>: each server writes a CPU profile there when it stops (`--cpu-prof`).
+  const profile = process.env.AMANAT_BENCH_PROFILE
+  const flags = profile === undefined || profile === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`]
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(import.meta.dirname, 'intake-child.ts'), mode, dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let credential = ''
