@@ -110,3 +110,17 @@ export function focusHeading(part: HTMLElement): void {
   if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1
   heading.focus()
 }
+
+/**
+ * Runs `task` for a press of `button`, one at a time: while it runs the button says so
+ * (`aria-disabled`, styled as disabled) and ignores presses, but keeps the keyboard, which a
+ * disabled button would drop to the top of the page.
+ */
+export function whileBusy(button: HTMLButtonElement, task: () => Promise<unknown>): void {
+  if (button.getAttribute('aria-disabled') === 'true') return
+  button.setAttribute('aria-disabled', 'true')
+  const release = () => {
+    button.removeAttribute('aria-disabled')
+  }
+  task().then(release, release)
+}

@@ -124,9 +124,12 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
 
   it('pulls a new submission from the intake server with a button, as `amanat pull` would', async () => {
     await intake.submit(SECOND_STORY)
-    await page.locator('#pull button').first().click()
+    // With the keyboard: the report is read out (a live region) and the keyboard stays on the button.
+    await page.locator('#pull button').first().focus()
+    await page.keyboard.press('Enter')
     await eventually(() => page.locator('#pull-report pre').textContent()).toContain('imported: 1')
     await eventually(() => page.locator('table.list tbody tr').count()).toBe(2)
+    expect(await focused(page)).toBe('BUTTON in #pull')
   })
 
   it('moves through the inbox with j and k', async () => {
@@ -400,8 +403,11 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
   it('builds the report from the dashboard, in the interface language', async () => {
     const language = await page.evaluate(() => document.documentElement.lang)
     await page.click('#build-report')
+    // The button keeps the keyboard while it builds and after (a disabled one would drop it).
     await page.locator('#report-result p[dir=ltr]').waitFor({ timeout: 60_000 })
     expect(await page.locator('#report-result p[dir=ltr]').textContent()).toBe(join(ws, 'report', language))
+    expect(await focused(page)).toBe('BUTTON#build-report in #view')
+    expect(await page.locator('#build-report').getAttribute('aria-disabled')).toBeNull()
     expect(existsSync(join(ws, 'report', language, 'index.html'))).toBe(true)
   })
 

@@ -1,5 +1,5 @@
 import { api } from '../api.ts'
-import { h } from '../dom.ts'
+import { h, whileBusy } from '../dom.ts'
 import { t, uiLanguage } from '../i18n/i18n.ts'
 import { showError } from './notice.ts'
 
@@ -51,31 +51,29 @@ function reportBar(): HTMLElement {
   const report = h('div', { 'aria-live': 'polite', id: 'report-result' })
   const button = h('button', { type: 'button', class: 'secondary', id: 'build-report' }, t('reportBuild'))
   button.addEventListener('click', () => {
-    button.disabled = true
-    report.replaceChildren(h('p', { class: 'muted' }, t('reportBuilding')))
-    api
-      .post<ReportSummary>('/api/report', { lang: uiLanguage() })
-      .then((result) => {
-        report.replaceChildren(
-          h(
-            'p',
-            {},
-            t(result.recorded ? 'reportRecorded' : 'reportUnchanged', {
-              files: result.files,
-              suppressed: result.suppressed,
-              stories: result.stories,
-            }),
-          ),
-          h('p', { dir: 'ltr', class: 'muted' }, result.outDir),
-          ...(result.withheldStories > 0
-            ? [h('p', { class: 'muted' }, t('reportWithheld', { count: result.withheldStories }))]
-            : []),
-        )
-      })
-      .catch(showError)
-      .finally(() => {
-        button.disabled = false
-      })
+    whileBusy(button, () => {
+      report.replaceChildren(h('p', { class: 'muted' }, t('reportBuilding')))
+      return api
+        .post<ReportSummary>('/api/report', { lang: uiLanguage() })
+        .then((result) => {
+          report.replaceChildren(
+            h(
+              'p',
+              {},
+              t(result.recorded ? 'reportRecorded' : 'reportUnchanged', {
+                files: result.files,
+                suppressed: result.suppressed,
+                stories: result.stories,
+              }),
+            ),
+            h('p', { dir: 'ltr', class: 'muted' }, result.outDir),
+            ...(result.withheldStories > 0
+              ? [h('p', { class: 'muted' }, t('reportWithheld', { count: result.withheldStories }))]
+              : []),
+          )
+        })
+        .catch(showError)
+    })
   })
   return h('div', { class: 'actions' }, button, report)
 }

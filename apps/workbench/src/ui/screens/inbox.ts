@@ -1,6 +1,6 @@
 import { TESTIMONY_STATUSES } from '@amanat/domain'
 import { api, query } from '../api.ts'
-import { field, h, select } from '../dom.ts'
+import { field, h, select, whileBusy } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { setShortcuts } from '../shortcuts.ts'
 import { page } from '../state.ts'
@@ -47,21 +47,19 @@ function pullBar(pulled: () => void): HTMLElement {
         ...servers.map((server) => {
           const button = h('button', { type: 'button', class: 'secondary' }, t('pullFrom', { server }))
           button.addEventListener('click', () => {
-            button.disabled = true
-            report.replaceChildren(h('p', { class: 'muted' }, t('pulling')))
-            api
-              .post<{ lines: string[]; imported: number; alarm: boolean }>('/api/intake/pull', { server })
-              .then((result) => {
-                if (result.imported > 0) pulled()
-                report.replaceChildren(
-                  ...(result.alarm ? [h('p', { class: 'message', role: 'alert' }, t('pullAlarm'))] : []),
-                  h('pre', { dir: 'ltr' }, result.lines.join('\n')),
-                )
-              })
-              .catch(showError)
-              .finally(() => {
-                button.disabled = false
-              })
+            whileBusy(button, () => {
+              report.replaceChildren(h('p', { class: 'muted' }, t('pulling')))
+              return api
+                .post<{ lines: string[]; imported: number; alarm: boolean }>('/api/intake/pull', { server })
+                .then((result) => {
+                  if (result.imported > 0) pulled()
+                  report.replaceChildren(
+                    ...(result.alarm ? [h('p', { class: 'message', role: 'alert' }, t('pullAlarm'))] : []),
+                    h('pre', { dir: 'ltr' }, result.lines.join('\n')),
+                  )
+                })
+                .catch(showError)
+            })
           })
           return button
         }),

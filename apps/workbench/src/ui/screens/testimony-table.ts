@@ -1,6 +1,6 @@
 import type { Page, TestimonySummary } from '../../service/types.ts'
 import { api } from '../api.ts'
-import { content, h } from '../dom.ts'
+import { content, h, whileBusy } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { page } from '../state.ts'
 import { showError } from './notice.ts'
@@ -35,31 +35,31 @@ export function testimonyTable(url: (after: string | null) => string): HTMLEleme
   page.listed = []
   let next: string | null = null
   const load = () => {
-    more.disabled = true
-    api
-      .get<Page<TestimonySummary>>(url(next))
-      .then((result) => {
-        for (const row of result.items) {
-          page.listed.push({ respondentId: row.respondentId, testimonyId: row.testimonyId })
-          const link = h('a', { href: `#/t/${row.respondentId}/${row.testimonyId}` }, row.respondentKey)
-          body.append(
-            h(
-              'tr',
-              {},
-              h('td', {}, link, row.pseudonym === null ? null : [' · ', content(row.pseudonym)]),
-              h('td', {}, row.receivedOn),
-              h('td', {}, tv('mode_', row.sourceMode)),
-              h('td', {}, tv('status_', row.status)),
-              h('td', { class: 'number' }, String(row.incidentCount)),
-            ),
-          )
-        }
-        next = result.next
-        more.hidden = next === null
-        more.disabled = false
-        empty.hidden = body.children.length > 0
-      })
-      .catch(showError)
+    whileBusy(more, () =>
+      api
+        .get<Page<TestimonySummary>>(url(next))
+        .then((result) => {
+          for (const row of result.items) {
+            page.listed.push({ respondentId: row.respondentId, testimonyId: row.testimonyId })
+            const link = h('a', { href: `#/t/${row.respondentId}/${row.testimonyId}` }, row.respondentKey)
+            body.append(
+              h(
+                'tr',
+                {},
+                h('td', {}, link, row.pseudonym === null ? null : [' · ', content(row.pseudonym)]),
+                h('td', {}, row.receivedOn),
+                h('td', {}, tv('mode_', row.sourceMode)),
+                h('td', {}, tv('status_', row.status)),
+                h('td', { class: 'number' }, String(row.incidentCount)),
+              ),
+            )
+          }
+          next = result.next
+          more.hidden = next === null
+          empty.hidden = body.children.length > 0
+        })
+        .catch(showError),
+    )
   }
   more.addEventListener('click', load)
   load()
