@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
 import { launchBrowser, type Browser } from '../../../../tools/test-support/browser.ts'
+import { stepsDependOnEachOther } from '../../../../tools/test-support/steps.ts'
 import { REPO_PATHS } from '../../src/intake/repo-paths.ts'
 import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
@@ -83,6 +84,8 @@ async function listed(page: Page, id: string): Promise<number> {
 }
 
 describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
+  // One session in steps: after a failed step the rest would only time out on its broken state.
+  stepsDependOnEachOther()
   const temp = tempDir('wb-browser')
   const ws = `${temp.dir}/ws`
   let workbench: RunningWorkbench
