@@ -218,6 +218,15 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.locator('.coding-form').waitFor({ state: 'detached' })
     expect(await focused(page)).toBe('BUTTON in #incidents')
     expect(await page.evaluate(() => document.activeElement?.classList.contains('add'))).toBe(true)
+    // Opened with `n` from nowhere in particular and closed: focus goes to the incident list.
+    await page.evaluate(() => {
+      ;(document.activeElement as HTMLElement | null)?.blur()
+    })
+    await page.keyboard.press('n')
+    await page.locator('.coding-form select[name=type]').waitFor()
+    await page.keyboard.press('Escape')
+    await page.locator('.coding-form').waitFor({ state: 'detached' })
+    expect(await focused(page)).toBe('H3 in #incidents')
 
     for (const [type, channel] of [
       ['death_threat', 'phone_call'],

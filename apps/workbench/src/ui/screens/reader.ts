@@ -1,7 +1,7 @@
 import type { Incident, JsonValue } from '@amanat/domain'
 import type { TestimonyView } from '../../service/types.ts'
 import { api } from '../api.ts'
-import { checkboxGroup, checkedValues, content, h } from '../dom.ts'
+import { checkboxGroup, checkedValues, content, focusHeading, h } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { setShortcuts, SHORTCUT_HELP } from '../shortcuts.ts'
 import { page } from '../state.ts'
@@ -37,29 +37,35 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
   const show = (data: TestimonyView) => {
     const reload = () => readerScreen(view, respondentId, testimonyId)
     const after = redrawAfter(view, reload)
-    // A coding form is gone once saved: focus goes to the list it saved into.
-    const into =
-      (list: string): RedrawAfter =>
-      (change) => {
-        after(change, list)
-      }
-    // A form closed without saving (Esc, Cancel) gives the keyboard back to what opened it.
+    // A coding form belongs to a list. Saved, it is gone and focus goes to that list's heading;
+    // closed unsaved (Esc, Cancel), focus goes back to what opened it, or to that list when it was
+    // opened with a shortcut.
     let opener: HTMLElement | null = null
+    let list = ''
     const close = () => {
+      if (open === null) return
       open = null
       formSlot.replaceChildren()
+      const part = document.getElementById(list)
       if (opener?.isConnected === true) opener.focus()
+      else if (part !== null) focusHeading(part)
       opener = null
     }
-    const openForm = (form: OpenForm) => {
+    const openForm = (into: string, make: (saved: RedrawAfter) => OpenForm) => {
       const active = document.activeElement
       // Opened from inside the open form (a shortcut while typing): the first opener stays.
-      if (!formSlot.contains(active)) opener = active instanceof HTMLElement && active !== document.body ? active : null
+      if (!formSlot.contains(active))
+        opener = active instanceof HTMLElement && active !== document.body ? active : null
+      list = into
+      const form = make((change) => {
+        after(change, into)
+      })
       open = form
       formSlot.replaceChildren(form.element)
       form.element.querySelector<HTMLElement>('select, input, textarea')?.focus()
     }
-    const newIncident = () => openForm(incidentForm(base, null, data.relatives, into('incidents'), close))
+    const newIncident = () =>
+      openForm('incidents', (saved) => incidentForm(base, null, data.relatives, saved, close))
 
     const { respondent, testimony } = data
     view.replaceChildren(
@@ -108,22 +114,29 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             data,
             respondentBase,
             newIncident,
-            (incident) => openForm(incidentForm(base, incident, data.relatives, into('incidents'), close)),
+            (incident) =>
+              openForm('incidents', (saved) => incidentForm(base, incident, data.relatives, saved, close)),
             after,
           ),
           formSlot,
           relativeList(
             data,
             respondentBase,
-            () => openForm(relativeForm(respondentBase, null, into('relatives'), close)),
-            (r) => openForm(relativeForm(respondentBase, r, into('relatives'), close)),
+            () => openForm('relatives', (saved) => relativeForm(respondentBase, null, saved, close)),
+            (r) => openForm('relatives', (saved) => relativeForm(respondentBase, r, saved, close)),
             after,
           ),
           identifierList(
             data,
             respondentBase,
-            () => openForm(identifierForm(respondentBase, null, data.incidents, into('identifiers'), close)),
-            (i) => openForm(identifierForm(respondentBase, i, data.incidents, into('identifiers'), close)),
+            () =>
+              openForm('identifiers', (saved) =>
+                identifierForm(respondentBase, null, data.incidents, saved, close),
+              ),
+            (i) =>
+              openForm('identifiers', (saved) =>
+                identifierForm(respondentBase, i, data.incidents, saved, close),
+              ),
             after,
           ),
           impactsForm(respondentBase, respondent.impacts),
