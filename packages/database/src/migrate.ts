@@ -22,12 +22,16 @@ export async function migrateToLatest(
   const { error, results } = await migrator.migrateToLatest()
   if (error === undefined) return
   const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? null
+  // Kysely's own words when the recorded migrations are not this version's (a newer store, say).
+  const mismatch = error instanceof Error && error.message.startsWith('corrupted migrations')
   throw new AmanatError(
     'integrity',
     'workspace.migration_failed',
-    failed === null
-      ? 'The workspace could not be upgraded: its recorded schema history does not match this version. Nothing was changed.'
-      : `The workspace could not be upgraded (migration ${failed} failed). Nothing was changed.`,
+    failed !== null
+      ? `The workspace could not be upgraded (migration ${failed} failed). Nothing was changed.`
+      : mismatch
+        ? 'The workspace could not be upgraded: its recorded schema history does not match this version. Nothing was changed.'
+        : `The workspace could not be upgraded: reading its schema history failed (${error instanceof Error ? error.message : 'unknown error'}). Nothing was changed.`,
     { migration: failed },
     { cause: error },
   )

@@ -1,7 +1,8 @@
 import { AmanatError, inputError, usageError } from '@amanat/domain'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely, PostgresDialect, type DatabaseIntrospector, type PostgresDialectConfig } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../schema/database.ts'
+import { SchemaIntrospector } from './postgres-introspector.ts'
 
 /** The schema a PostgreSQL workspace uses unless told otherwise. */
 export const DEFAULT_SCHEMA = 'amanat'
@@ -78,5 +79,19 @@ export async function openPostgres(options: PostgresOpenOptions): Promise<Kysely
     await admin.end()
   }
   const pool = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, types, max: 4 })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new WorkspaceDialect({ pool }, schema) })
+}
+
+/** PostgreSQL whose introspection (used by migrations) stays inside the workspace's schema. */
+class WorkspaceDialect extends PostgresDialect {
+  readonly #schema: string
+
+  constructor(config: PostgresDialectConfig, schema: string) {
+    super(config)
+    this.#schema = schema
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SchemaIntrospector(db, this.#schema)
+  }
 }
