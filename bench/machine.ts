@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3-multiple-ciphers'
 import { parseCodebook } from '@amanat/domain'
 import { generateStudy } from '@amanat/synthetic'
-import { medianRow, type BenchRow } from './bench-row.ts'
+import { median, medianRow, type BenchRow } from './bench-row.ts'
 
 const ROUNDS = 5
 const BODIES = 2_000
@@ -82,8 +82,7 @@ function flushRound(dir: string): number {
   } finally {
     closeSync(fd)
   }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)] ?? Number.NaN
+  return median(times)
 }
 
 export function benchMachine(): BenchRow[] {

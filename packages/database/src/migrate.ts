@@ -22,17 +22,22 @@ export async function migrateToLatest(
   const { error, results } = await migrator.migrateToLatest()
   if (error === undefined) return
   const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? null
-  // Kysely's own words when the recorded migrations are not this version's (a newer store, say).
-  const mismatch = error instanceof Error && error.message.startsWith('corrupted migrations')
   throw new AmanatError(
     'integrity',
     'workspace.migration_failed',
-    failed !== null
-      ? `The workspace could not be upgraded (migration ${failed} failed). Nothing was changed.`
-      : mismatch
-        ? 'The workspace could not be upgraded: its recorded schema history does not match this version. Nothing was changed.'
-        : `The workspace could not be upgraded: reading its schema history failed (${error instanceof Error ? error.message : 'unknown error'}). Nothing was changed.`,
+    upgradeFailure(failed, error),
     { migration: failed },
     { cause: error },
   )
+}
+
+/** Why an upgrade failed, in words: a migration threw, the history is not this version's, or it could not be read. */
+function upgradeFailure(failed: string | null, error: unknown): string {
+  if (failed !== null)
+    return `The workspace could not be upgraded (migration ${failed} failed). Nothing was changed.`
+  // Kysely's own words when the recorded migrations are not this version's (a newer store, say).
+  if (error instanceof Error && error.message.startsWith('corrupted migrations'))
+    return 'The workspace could not be upgraded: its recorded schema history does not match this version. Nothing was changed.'
+  const reason = error instanceof Error ? error.message : 'unknown error'
+  return `The workspace could not be upgraded: reading its schema history failed (${reason}). Nothing was changed.`
 }

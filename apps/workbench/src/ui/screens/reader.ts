@@ -46,10 +46,11 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
       if (open === null) return
       open = null
       formSlot.replaceChildren()
-      const part = document.getElementById(list)
-      if (opener?.isConnected === true) opener.focus()
-      else if (part !== null) focusHeading(part)
+      const home = opener?.isConnected === true ? opener : null
       opener = null
+      if (home !== null) return home.focus()
+      const part = document.getElementById(list)
+      if (part !== null) focusHeading(part)
     }
     const openForm = (into: string, make: (saved: RedrawAfter) => OpenForm) => {
       const active = document.activeElement
