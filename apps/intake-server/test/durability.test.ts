@@ -100,7 +100,9 @@ describe('durability of the bundled server (SQLite)', () => {
       running = false
       await server.stop()
     }
-  })
+    // Each kill restarts the bundled server (a new Node process): about 2 s each on a slow 2-core
+    // machine, so 25 kills came within seconds of the suite's 60 s default there.
+  }, sized(25, 200) * 6_000)
 
   it(`stores each submission exactly once when uploads are cut off and retried (T04)`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amanat-intake-resets-'))
