@@ -7,6 +7,7 @@ import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
 import { launchBrowser, type Browser } from '../../../../tools/test-support/browser.ts'
 import { stepsDependOnEachOther } from '../../../../tools/test-support/steps.ts'
 import { REPO_PATHS } from '../../src/intake/repo-paths.ts'
+import { defaultCodebookPath } from '../../src/workspace/codebook-file.ts'
 import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { tempDir } from '../support/intake-fixtures.ts'
@@ -307,7 +308,11 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       /\/api\/testimonies\/[0-9a-z]+\/[0-9a-z]+$/,
       (route) =>
         route.request().method() === 'GET'
-          ? route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":"test.unreadable","message":"Synthetic failure."}' })
+          ? route.fulfill({
+              status: 500,
+              contentType: 'application/json',
+              body: '{"error":"test.unreadable","message":"Synthetic failure."}',
+            })
           : route.continue(),
       { times: 1 },
     )
@@ -334,7 +339,8 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.waitForFunction((form) => form?.isConnected === false, before)
     expect(await page.locator('#story-form input[name=title]').inputValue()).toBe('Threats over the phone')
     expect(await page.locator('#story-form textarea[name=text]').inputValue()).toBe(storyText)
-    await page.click('#story-form button[type=submit]')
+    // Two quick presses save one story (the second used to write it again).
+    await page.click('#story-form button[type=submit]', { clickCount: 2 })
     const listedStory = page.locator('#stories li[data-story]')
     await eventually(() => listedStory.count()).toBe(1)
     expect(await listedStory.textContent()).toContain('Threats over the phone')
@@ -342,8 +348,16 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await listedStory.locator('.findings').textContent()).toBe(
       'Check: no identifier, locality or exact date found.',
     )
-    await listedStory.locator('button[data-action=mark]').click()
+    await listedStory.locator('button[data-action=mark]').focus()
+    await page.keyboard.press('Enter')
     await eventually(() => listedStory.locator('.badge').textContent()).toBe('Marked for publication')
+    // The list was drawn again: the keyboard is on the same story's button, not the top of the page.
+    expect(
+      await page.evaluate(() =>
+        document.activeElement?.matches('#stories li[data-story] button[data-action=mark]'),
+      ),
+    ).toBe(true)
+    expect(await listedStory.count()).toBe(1)
     expect(await axeViolations(page)).toEqual([])
   })
 
@@ -389,7 +403,36 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.check('#q-consent input[value=aggregate]')
     await page.selectOption('form.interview select[name=country]', 'KZ')
     await page.fill('form.interview input[name=locality]', 'Almaty')
-    await page.click('form.interview > button[type=submit]')
+
+    // Incidents repeat: a new one takes the keyboard; removing one keeps what the others hold on
+    // screen (the dates of the rest were blanked, while still held) and gives the keyboard to the group.
+    await page.selectOption('#q-any_incidents', 'yes')
+    const addIncident = page.locator('section.group').first().locator(':scope > button.secondary')
+    await addIncident.press('Enter')
+    expect(await focused(page)).toBe('SELECT#q-incidents-0-incident_type in #q-incidents-0')
+    await page.fill('#q-incidents-0-incident_date', '2019-03')
+    await addIncident.press('Enter')
+    expect(await focused(page)).toBe('SELECT#q-incidents-1-incident_type in #q-incidents-1')
+    await page.fill('#q-incidents-1-incident_date', '2020')
+    await page.locator('#q-incidents-0 button.danger').press('Enter')
+    expect(await page.locator('#q-incidents-0-incident_date').inputValue()).toBe('2020')
+    expect(await page.evaluate(() => document.activeElement?.matches('section.group > h3'))).toBe(true)
+    await page.locator('#q-incidents-0 button.danger').click()
+    await page.selectOption('#q-any_incidents', '')
+
+    // Another language mid-interview draws the form again with everything entered so far.
+    const language = await page.locator('#interview-language').inputValue()
+    await page.selectOption('#interview-language', 'en')
+    await eventually(() => page.locator('form.interview h2').first().textContent()).toBe('About you')
+    expect(await page.locator('#q-story').inputValue()).toBe(INTERVIEW_STORY)
+    expect(await page.locator('#q-residence_country').inputValue()).toBe('KZ')
+    expect(await page.locator('#q-consent input[value=aggregate]').isChecked()).toBe(true)
+    expect(await page.locator('form.interview input[name=locality]').inputValue()).toBe('Almaty')
+    expect(await focused(page)).toMatch(/^SELECT#interview-language in /)
+    await page.selectOption('#interview-language', language)
+
+    // Two quick presses record one interview (the check is on the log, at the end).
+    await page.click('form.interview > button[type=submit]', { clickCount: 2 })
     await page.locator('#incidents').waitFor()
     await eventually(() => page.locator('.source').textContent()).toContain(INTERVIEW_STORY)
     await eventually(() => page.locator('.reader-head').textContent()).toContain('زىيارەت')
@@ -400,7 +443,9 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.evaluate(() => (location.hash = '#/inbox'))
     await page.locator('table.list').waitFor()
     await page.evaluate((hash) => (location.hash = hash), interviewHash)
-    await eventually(() => page.locator('form.translation textarea[name=text]').inputValue()).toBe(TRANSLATION_DRAFT)
+    await eventually(() => page.locator('form.translation textarea[name=text]').inputValue()).toBe(
+      TRANSLATION_DRAFT,
+    )
   })
 
   it('shows the dashboard charts, drawn from disclosure-controlled tables', async () => {
@@ -443,6 +488,18 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await page.locator('form.translation textarea[name=text]').inputValue()).toBe('')
   })
 
+  it('recodes to a new codebook version from its screen, once for two presses', async () => {
+    await page.evaluate(() => (location.hash = '#/recode'))
+    await page.locator('form.recode').waitFor()
+    const yaml = readFileSync(defaultCodebookPath(), 'utf8').replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
+    await page.fill('form.recode textarea[name=codebook]', yaml)
+    await page.click('form.recode button[type=submit]', { clickCount: 2 })
+    await page.locator('#recode-report h2').waitFor()
+    // The outcome takes the keyboard, and the second press neither recoded again nor was refused.
+    expect(await focused(page)).toBe('H2 in #recode-report')
+    expect(await page.locator('#notice.error').count()).toBe(0)
+  })
+
   it('made no request outside 127.0.0.1', () => {
     expect(requests.length).toBeGreaterThan(5)
     // The dashboard's charts are blobs the page made from the server's SVG: in-memory, same origin.
@@ -456,12 +513,14 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     const workspace = await openWorkspace(ws, PASSPHRASE)
     try {
       const events = await workspace.store.events({ limit: 10_000 })
-      const interview = events.find(
+      const interviews = events.filter(
         (e) =>
           e.kind === 'testimony.imported' &&
           e.body?.kind === 'testimony.imported' &&
           e.body.testimony.source.mode === 'interview',
       )
+      expect(interviews).toHaveLength(1)
+      const interview = interviews[0]
       expect(interview?.body).toMatchObject({
         testimony: {
           source: {
@@ -471,7 +530,17 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
           },
         },
       })
-      const coded = events.filter((e) => e.kind === 'incident.recorded')
+      // The recode (one adoption of 1.1.0, however often it was pressed) records every incident
+      // again under the new version; the coding is what came before it.
+      const adoptions = events.filter(
+        (e) =>
+          e.kind === 'codebook.adopted' &&
+          e.body?.kind === 'codebook.adopted' &&
+          e.body.codebook.version === '1.1.0',
+      )
+      expect(adoptions).toHaveLength(1)
+      const recodedAt = adoptions[0]?.seq ?? 0
+      const coded = events.filter((e) => e.kind === 'incident.recorded' && e.seq < recodedAt)
       expect(coded).toHaveLength(3)
       expect(new Set(coded.map((e) => e.author))).toEqual(new Set([workspace.analyst.id]))
       const named = await workspace.store.db

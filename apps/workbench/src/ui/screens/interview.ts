@@ -1,6 +1,6 @@
-import type { Questionnaire } from '@amanat/domain'
+import type { Answers, Questionnaire } from '@amanat/domain'
 import { api } from '../api.ts'
-import { checkbox, field, h, isChecked, select, valueOf } from '../dom.ts'
+import { checkbox, field, h, isChecked, select, valueOf, whileBusy } from '../dom.ts'
 import { t, uiLanguage } from '../i18n/i18n.ts'
 import { page } from '../state.ts'
 import { showError } from './notice.ts'
@@ -26,15 +26,41 @@ export function interviewScreen(view: HTMLElement): void {
     .catch(showError)
 }
 
-function draw(view: HTMLElement, questionnaire: Questionnaire, language: string): void {
+/** What the interview's own fields hold, kept when the form is drawn in another language. */
+interface InterviewFields {
+  readonly interviewer: string
+  readonly date: string
+  readonly country: string
+  readonly locality: string
+  readonly consentGivenOrally: boolean
+}
+
+/**
+ * Draws the interview form in `language`. Switching the language draws it again with everything
+ * entered so far (`kept`): an interviewer who changes language halfway loses nothing, and the
+ * keyboard stays on the language picker.
+ */
+function draw(
+  view: HTMLElement,
+  questionnaire: Questionnaire,
+  language: string,
+  kept?: { readonly fields: InterviewFields; readonly answers: Answers },
+): void {
   const today = new Date().toISOString().slice(0, 10)
+  const fields: InterviewFields = kept?.fields ?? {
+    interviewer: page.analyst?.label ?? '',
+    date: today,
+    country: '',
+    locality: '',
+    consentGivenOrally: true,
+  }
   const languagePicker = select(
     'interviewLanguage',
     questionnaire.languages.map((l) => [l, l] as const),
     language,
   )
-  languagePicker.addEventListener('change', () => draw(view, questionnaire, languagePicker.value))
-  const questions = questionnaireForm(questionnaire, language)
+  languagePicker.id = 'interview-language'
+  const questions = questionnaireForm(questionnaire, language, kept?.answers)
   const form = h(
     'form',
     { class: 'interview' },
@@ -48,7 +74,7 @@ function draw(view: HTMLElement, questionnaire: Questionnaire, language: string)
           type: 'text',
           name: 'interviewer',
           required: true,
-          value: page.analyst?.label ?? '',
+          value: fields.interviewer,
           dir: 'auto',
           autocomplete: 'off',
           maxlength: 100,
@@ -56,35 +82,63 @@ function draw(view: HTMLElement, questionnaire: Questionnaire, language: string)
       ),
       field(
         t('fInterviewDate'),
-        h('input', { type: 'date', name: 'date', required: true, value: today, max: today }),
+        h('input', { type: 'date', name: 'date', required: true, value: fields.date, max: today }),
       ),
-      field(t('fInterviewCountry'), select('country', countryOptions(), null, t('none'))),
+      field(
+        t('fInterviewCountry'),
+        select('country', countryOptions(), fields.country === '' ? null : fields.country, t('none')),
+      ),
       field(
         t('fInterviewPlace'),
-        h('input', { type: 'text', name: 'locality', dir: 'auto', autocomplete: 'off', maxlength: 200 }),
+        h('input', {
+          type: 'text',
+          name: 'locality',
+          dir: 'auto',
+          autocomplete: 'off',
+          maxlength: 200,
+          value: fields.locality,
+        }),
       ),
     ),
-    checkbox('consentGivenOrally', 'yes', t('fConsentOral'), true),
+    checkbox('consentGivenOrally', 'yes', t('fConsentOral'), fields.consentGivenOrally),
     questions.element,
     h('button', { type: 'submit' }, t('saveInterview')),
   )
+  const entered = (): InterviewFields => ({
+    interviewer: valueOf(form, 'interviewer'),
+    date: valueOf(form, 'date'),
+    country: valueOf(form, 'country'),
+    locality: valueOf(form, 'locality'),
+    consentGivenOrally: isChecked(form, 'consentGivenOrally'),
+  })
+  languagePicker.addEventListener('change', () => {
+    draw(view, questionnaire, languagePicker.value, { fields: entered(), answers: questions.entered() })
+    document.getElementById('interview-language')?.focus()
+  })
+  const save = form.querySelector<HTMLButtonElement>(':scope > button[type=submit]')
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    const country = valueOf(form, 'country')
-    const locality = valueOf(form, 'locality').trim()
-    api
-      .post<{ respondentId: string; testimonyId: string }>('/api/interviews', {
-        language,
-        answers: questions.answers(),
-        interviewer: valueOf(form, 'interviewer'),
-        date: valueOf(form, 'date'),
-        place: { country: country === '' ? null : country, ...(locality === '' ? {} : { locality }) },
-        consentGivenOrally: isChecked(form, 'consentGivenOrally'),
-      })
-      .then((created) => {
-        location.hash = `#/t/${created.respondentId}/${created.testimonyId}`
-      })
-      .catch(showError)
+    const { interviewer, date, country, locality, consentGivenOrally } = entered()
+    const send = () =>
+      api
+        .post<{ respondentId: string; testimonyId: string }>('/api/interviews', {
+          language,
+          answers: questions.answers(),
+          interviewer,
+          date,
+          place: {
+            country: country === '' ? null : country,
+            ...(locality.trim() === '' ? {} : { locality: locality.trim() }),
+          },
+          consentGivenOrally,
+        })
+        .then((created) => {
+          location.hash = `#/t/${created.respondentId}/${created.testimonyId}`
+        })
+        .catch(showError)
+    // One interview per press: a second press (or Enter) while it saves would record it twice.
+    if (save === null) void send()
+    else whileBusy(save, send)
   })
   view.replaceChildren(h('h1', {}, t('interviewTitle')), form)
 }

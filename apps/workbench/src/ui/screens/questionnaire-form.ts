@@ -12,7 +12,7 @@ import {
   type Questionnaire,
   type ScalarAnswer,
 } from '@amanat/domain'
-import { field, h, select } from '../dom.ts'
+import { field, focusHeading, h, select } from '../dom.ts'
 import { t } from '../i18n/i18n.ts'
 import { countryOptions } from './vocab.ts'
 
@@ -26,12 +26,21 @@ export interface QuestionnaireForm {
   readonly element: HTMLElement
   /** The answers to the questions shown (hidden and blank ones pruned, as the respondent's page does). */
   answers(): Answers
+  /**
+   * Everything entered so far, hidden questions included, to draw the form again with (in another
+   * language) without losing a word: pass it as `initial`.
+   */
+  entered(): Answers
 }
 
 type Setter = (value: ScalarAnswer | undefined) => void
 
-export function questionnaireForm(questionnaire: Questionnaire, language: string): QuestionnaireForm {
-  const answers: Record<string, Answers[string]> = {}
+export function questionnaireForm(
+  questionnaire: Questionnaire,
+  language: string,
+  initial: Answers = {},
+): QuestionnaireForm {
+  const answers: Record<string, Answers[string]> = structuredClone(initial)
   const fallback = questionnaire.languages[0] ?? 'en'
   const say = (value: MultilingualText | undefined) =>
     value === undefined ? '' : textIn(value, language, fallback)
@@ -128,7 +137,13 @@ export function questionnaireForm(questionnaire: Questionnaire, language: string
         )
       case 'date':
         return onValue(
-          h('input', { type: 'text', inputmode: 'numeric', placeholder: 'YYYY-MM-DD', autocomplete: 'off' }),
+          h('input', {
+            type: 'text',
+            inputmode: 'numeric',
+            placeholder: 'YYYY-MM-DD',
+            autocomplete: 'off',
+            value: isDate(value) ? value.value : '',
+          }),
           (raw) => {
             try {
               const date = partialDateFromString(raw)
@@ -160,20 +175,23 @@ export function questionnaireForm(questionnaire: Questionnaire, language: string
 
   const group = (item: Extract<Item, { kind: 'group' }>): HTMLElement => {
     const list = h('div', { class: 'instances' })
-    const instances: GroupInstance[] = []
+    const instances = instancesOf(answers[item.id])
     answers[item.id] = instances
-    const draw = () => {
+    const heading = h('h3', {}, say(item.label))
+    /** Draws the instances again; then focus goes to the one at `focusAt`, or to the group's heading. */
+    const draw = (focusAt?: number | 'heading') => {
       for (const key of [...wrappers.keys()]) if (key.startsWith(`${item.id}/`)) wrappers.delete(key)
       list.replaceChildren(
         ...instances.map((instance, index) => {
           const remove = h('button', { type: 'button', class: 'link danger' }, t('remove'))
           remove.addEventListener('click', () => {
             instances.splice(index, 1)
-            draw()
+            // The button is gone with its instance: the keyboard goes to the group, not the top of the page.
+            draw('heading')
           })
           return h(
             'fieldset',
-            {},
+            { id: `q-${item.id}-${String(index)}` },
             h('legend', {}, `${say(item.itemLabel)} ${String(index + 1)}`),
             item.items.map((question) => {
               const element = control(
@@ -195,14 +213,23 @@ export function questionnaireForm(questionnaire: Questionnaire, language: string
         }),
       )
       refresh()
+      if (focusAt === 'heading') focusHeading(heading)
+      else if (focusAt !== undefined) {
+        // The new instance's first question, so the next key types into it, not past the list.
+        const added = document.getElementById(`q-${item.id}-${String(focusAt)}`)
+        const first = added?.querySelector<HTMLElement>('div:not([hidden]) :is(input, select, textarea)')
+        if (first !== null && first !== undefined) first.focus()
+        else if (added !== null) focusHeading(added)
+      }
     }
     const add = h('button', { type: 'button', class: 'secondary' }, say(item.addLabel))
     add.addEventListener('click', () => {
       if (instances.length >= item.max) return
       instances.push({})
-      draw()
+      draw(instances.length - 1)
     })
-    return h('section', { class: 'group' }, h('h3', {}, say(item.label)), list, add)
+    draw()
+    return h('section', { class: 'group' }, heading, list, add)
   }
 
   const element = h(
@@ -217,7 +244,7 @@ export function questionnaireForm(questionnaire: Questionnaire, language: string
           const inner =
             item.kind === 'group'
               ? group(item)
-              : control(item, `q-${item.id}`, undefined, (value) => {
+              : control(item, `q-${item.id}`, scalar(answers[item.id]), (value) => {
                   if (value === undefined) delete answers[item.id]
                   else answers[item.id] = value
                 })
@@ -230,5 +257,25 @@ export function questionnaireForm(questionnaire: Questionnaire, language: string
     ),
   )
   refresh()
-  return { element, answers: () => pruneAnswers(questionnaire, answers) }
+  return {
+    element,
+    answers: () => pruneAnswers(questionnaire, answers),
+    entered: () => structuredClone(answers),
+  }
+}
+
+/** A group's instances, kept from an earlier drawing of the form (none for a new one). */
+function instancesOf(value: Answers[string] | undefined): GroupInstance[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'object') ? value : []
+}
+
+/** A top-level answer as its control shows it. */
+function scalar(value: Answers[string] | undefined): ScalarAnswer | undefined {
+  return Array.isArray(value) && value.some((v) => typeof v === 'object')
+    ? undefined
+    : (value as ScalarAnswer | undefined)
+}
+
+function isDate(value: ScalarAnswer | undefined): value is Extract<ScalarAnswer, { value: string }> {
+  return typeof value === 'object' && !Array.isArray(value) && 'value' in value
 }

@@ -1,6 +1,6 @@
 import type { RecodeReport } from '../../service/types.ts'
 import { api } from '../api.ts'
-import { field, h, valueOf } from '../dom.ts'
+import { field, focusHeading, h, valueOf, whileBusy } from '../dom.ts'
 import { t } from '../i18n/i18n.ts'
 import { showError } from './notice.ts'
 
@@ -9,7 +9,8 @@ import { showError } from './notice.ts'
  * The server recodes what the mapping covers and lists the testimonies that need a human look.
  */
 export function recodeScreen(view: HTMLElement): void {
-  const report = h('div', { 'aria-live': 'polite' })
+  const report = h('div', { 'aria-live': 'polite', id: 'recode-report' })
+  const go = h('button', { type: 'submit' }, t('recodeGo'))
   const form = h(
     'form',
     { class: 'recode' },
@@ -27,7 +28,7 @@ export function recodeScreen(view: HTMLElement): void {
         placeholder: 'old_code: new_code',
       }),
     ),
-    h('button', { type: 'submit' }, t('recodeGo')),
+    go,
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
@@ -36,26 +37,30 @@ export function recodeScreen(view: HTMLElement): void {
       const [from, to] = line.split(':').map((part) => part.trim())
       if (from !== undefined && from !== '' && to !== undefined && to !== '') mapping[from] = to
     }
-    api
-      .post<RecodeReport>('/api/recode', { codebook: valueOf(form, 'codebook'), mapping })
-      .then((result) => {
-        report.replaceChildren(
-          h('p', {}, t('recodeDone', { n: result.recoded, ref: result.codebookRef })),
-          h(
-            'ul',
-            {},
-            result.needsAttention.map((item) =>
-              h(
-                'li',
-                {},
-                h('a', { href: `#/t/${item.respondentId}/${item.testimonyId}` }, item.testimonyId),
-                ` — ${item.reasons.join('; ')}`,
+    // One recode per press; the result (and the keyboard) goes to the report below the form.
+    whileBusy(go, () =>
+      api
+        .post<RecodeReport>('/api/recode', { codebook: valueOf(form, 'codebook'), mapping })
+        .then((result) => {
+          report.replaceChildren(
+            h('h2', {}, t('recodeDone', { n: result.recoded, ref: result.codebookRef })),
+            h(
+              'ul',
+              {},
+              result.needsAttention.map((item) =>
+                h(
+                  'li',
+                  {},
+                  h('a', { href: `#/t/${item.respondentId}/${item.testimonyId}` }, item.testimonyId),
+                  ` — ${item.reasons.join('; ')}`,
+                ),
               ),
             ),
-          ),
-        )
-      })
-      .catch(showError)
+          )
+          focusHeading(report)
+        })
+        .catch(showError),
+    )
   })
   view.replaceChildren(h('h1', {}, t('recodeTitle')), h('p', {}, t('recodeHelp')), form, report)
 }

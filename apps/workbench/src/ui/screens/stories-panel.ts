@@ -2,7 +2,7 @@ import type { Respondent } from '@amanat/domain'
 import type { StoryFinding } from '../../stories/story-check.ts'
 import type { StoryItem, StoryList } from '../../server/routes/story-routes.ts'
 import { api } from '../api.ts'
-import { content, field, h } from '../dom.ts'
+import { content, field, focusHeading, h, whileBusy } from '../dom.ts'
 import type { MessageKey } from '../i18n/en.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { Draft } from './drafts.ts'
@@ -31,6 +31,7 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
   })
   const title = h('input', { type: 'text', name: 'title', maxlength: 200, dir: 'auto', autocomplete: 'off' })
   const text = h('textarea', { name: 'text', rows: 8, dir: 'auto' })
+  const save = h('button', { type: 'submit' }, t('saveStory'))
   const clear = h('button', { type: 'button', class: 'secondary' }, t('newStory'))
   const form = h(
     'form',
@@ -38,7 +39,7 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
     field(t('storyTitle'), title),
     field(t('storyText'), text),
     field(t('storyLanguage'), language),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('saveStory')), clear),
+    h('div', { class: 'actions' }, save, clear),
   )
 
   // What is being written survives the reader being drawn again (drafts.ts).
@@ -68,7 +69,8 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
   const kept = draft.value
   if (kept !== null) show(kept)
 
-  const refresh = () => {
+  /** Lists the stories again; resolves whether it could. */
+  const refresh = (): Promise<boolean> =>
     api
       .get<StoryList>(storiesBase)
       .then((stories) => {
@@ -78,17 +80,25 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
           ...(stories.stories.length === 0 ? [h('li', { class: 'muted' }, t('empty'))] : []),
           ...stories.stories.map((story) => storyItem(story)),
         )
+        return true
       })
-      .catch(showError)
-  }
-  const after = (request: Promise<unknown>) => {
+      .catch((error: unknown) => {
+        showError(error)
+        return false
+      })
+  const heading = h('h3', {}, t('stories'))
+  /**
+   * Sends a change and lists the stories again; then `focus` puts the keyboard back (the button
+   * that was pressed is drawn anew, or gone), and "Saved." is said once the list is there.
+   */
+  const after = (request: Promise<unknown>, focus?: () => void): Promise<void> =>
     request
-      .then(() => {
+      .then(async () => {
+        if (!(await refresh())) return
+        focus?.()
         showSaved()
-        refresh()
       })
       .catch(showError)
-  }
 
   const storyItem = (story: StoryItem): HTMLElement => {
     const edit = h('button', { type: 'button', class: 'link' }, t('edit'))
@@ -103,12 +113,20 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
       title.focus()
     })
     mark.addEventListener('click', () =>
-      after(api.post(`${storiesBase}/${story.id}/mark`, { publish: !story.publish })),
+      whileBusy(mark, () =>
+        after(api.post(`${storiesBase}/${story.id}/mark`, { publish: !story.publish }), () =>
+          list
+            .querySelector<HTMLElement>(`li[data-story="${CSS.escape(story.id)}"] button[data-action=mark]`)
+            ?.focus(),
+        ),
+      ),
     )
-    remove.addEventListener('click', () => {
-      if (editing?.id === story.id) fill(null)
-      after(api.delete(`${storiesBase}/${story.id}`))
-    })
+    remove.addEventListener('click', () =>
+      whileBusy(remove, () => {
+        if (editing?.id === story.id) fill(null)
+        return after(api.delete(`${storiesBase}/${story.id}`), () => focusHeading(heading))
+      }),
+    )
     return h(
       'li',
       { 'data-story': story.id },
@@ -133,27 +151,30 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
 
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    after(
-      api
-        .post<{ story: StoryItem }>(storiesBase, {
-          ...(editing === null ? {} : { storyId: editing.id }),
-          language: language.value.trim(),
-          title: title.value,
-          text: text.value,
-          publish: editing?.publish ?? false,
-        })
-        .then(({ story }) => {
-          editing = { ...story, findings: [] }
-          draft.drop()
-        }),
+    // One save per press: a second press while the first is on its way would write the story twice.
+    whileBusy(save, () =>
+      after(
+        api
+          .post<{ story: StoryItem }>(storiesBase, {
+            ...(editing === null ? {} : { storyId: editing.id }),
+            language: language.value.trim(),
+            title: title.value,
+            text: text.value,
+            publish: editing?.publish ?? false,
+          })
+          .then(({ story }) => {
+            editing = { ...story, findings: [] }
+            draft.drop()
+          }),
+      ),
     )
   })
 
-  refresh()
+  void refresh()
   return h(
     'div',
     { id: 'stories' },
-    h('h3', {}, t('stories')),
+    heading,
     h('p', { class: 'muted' }, t('storiesHelp')),
     respondent.pseudonym === null
       ? h('p', { class: 'message', id: 'story-pseudonym' }, t('storyNoPseudonym'))
