@@ -36,7 +36,8 @@ export interface RecodeRequest {
  * Adopts `toCodebook` and recodes every incident (see above).
  *
  * @throws AmanatError input `codebook.invalid` for a codebook that does not parse or is the current
- *   version; `codebook.unknown_code` for a mapping that names a code either version lacks.
+ *   version; `codebook.unknown_code` for a mapping that names a code either version lacks;
+ *   `recode.running` while another recode of this session runs.
  */
 export async function recode(session: WorkbenchSession, request: RecodeRequest): Promise<RecodeReport> {
   const parsed = Codebook.safeParse(request.toCodebook)
@@ -53,6 +54,20 @@ export async function recode(session: WorkbenchSession, request: RecodeRequest):
     assertCode(session.codebook, 'harassment_types', from)
     if (target !== null) assertCode(to, 'harassment_types', target)
   }
+  const done = session.beginRecode()
+  try {
+    return await adoptAndCarryOver(session, request.mapping, to, toRef)
+  } finally {
+    done()
+  }
+}
+
+async function adoptAndCarryOver(
+  session: WorkbenchSession,
+  mapping: RecodeRequest['mapping'],
+  to: Codebook,
+  toRef: string,
+): Promise<RecodeReport> {
   await session.store.append(session.analyst.id, { kind: 'codebook.adopted', codebook: to })
   session.adopted(to)
 
@@ -72,7 +87,7 @@ export async function recode(session: WorkbenchSession, request: RecodeRequest):
     const events: WorkspaceEventInput[] = []
     for (const row of rows) {
       const incident = incidentFromRow(row)
-      const outcome = carryOver(incident, request.mapping, to, toRef)
+      const outcome = carryOver(incident, mapping, to, toRef)
       if (typeof outcome === 'string') {
         const key = `${incident.respondentId}:${incident.testimonyId}`
         const entry = attention.get(key) ?? {

@@ -63,6 +63,25 @@ export class WorkbenchSession {
   adopted(codebook: Codebook): void {
     this.#codebook = codebook
   }
+
+  #recoding = false
+
+  /**
+   * Claims the workspace for a recode, which runs over every incident in steps; returns the
+   * release. A second recode meanwhile (another tab, a second press) would adopt the same version
+   * again and record every incident twice over: it is refused with input `recode.running`.
+   */
+  beginRecode(): () => void {
+    if (this.#recoding)
+      throw inputError(
+        'recode.running',
+        'A recode is already running in this workspace; wait for it to finish.',
+      )
+    this.#recoding = true
+    return () => {
+      this.#recoding = false
+    }
+  }
 }
 
 /** A session over an open workspace, as the analyst profile workspace.json names (or `analystId`). */

@@ -331,4 +331,22 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
     const attention = await listInbox(f.session, { status: 'needs_attention', limit: 50 })
     expect(new Set(attention.items.map((i) => i.testimonyId))).toEqual(flagged)
   })
+
+  it('runs one recode at a time: a second one meanwhile is refused, and the version is adopted once', async () => {
+    const next = extendCodebook(f.session.codebook, 'extends: org@2.0.0\nid: org2\nversion: 1.0.0\n')
+    const before = await f.t.store.events({ limit: 10_000 })
+    const [first, second] = await Promise.allSettled([
+      recode(f.session, { mapping: {}, toCodebook: next }),
+      recode(f.session, { mapping: {}, toCodebook: next }),
+    ])
+    expect(first.status).toBe('fulfilled')
+    expect(second.status === 'rejected' && code(second.reason)).toBe('recode.running')
+    const added = (await f.t.store.events({ limit: 10_000 })).slice(before.length)
+    expect(added.filter((e) => e.kind === 'codebook.adopted')).toHaveLength(1)
+    expect(f.session.codebookRef).toBe('org2@1.0.0')
+    // Released once done: the next recode is judged on its own (here: already the current version).
+    await expect(recode(f.session, { mapping: {}, toCodebook: next })).rejects.toSatisfy(
+      (e) => code(e) === 'codebook.invalid',
+    )
+  })
 })
