@@ -61,19 +61,22 @@ export async function recordIncident(
   ref: TestimonyRef,
   draft: IncidentDraft,
 ): Promise<Incident> {
-  const { no, testimony } = await loadTestimony(session, ref)
-  const incident = parseRecord(Incident, {
-    ...draft,
-    id: draft.id ?? newId(IncidentId),
-    testimonyId: testimony.id,
-    respondentId: testimony.respondentId,
-    codebook: session.codebookRef,
+  // Serialised with a recode, which carries every incident over to a new codebook version.
+  return serialised(session, async () => {
+    const { no, testimony } = await loadTestimony(session, ref)
+    const incident = parseRecord(Incident, {
+      ...draft,
+      id: draft.id ?? newId(IncidentId),
+      testimonyId: testimony.id,
+      respondentId: testimony.respondentId,
+      codebook: session.codebookRef,
+    })
+    checkCodes(session.codebook, { incidents: [incident] })
+    if (incident.relativeId !== null)
+      await mustExist(session, 'relatives', no, incident.relativeId, 'relative.not_found')
+    await session.store.append(session.analyst.id, { kind: 'incident.recorded', incident })
+    return incident
   })
-  checkCodes(session.codebook, { incidents: [incident] })
-  if (incident.relativeId !== null)
-    await mustExist(session, 'relatives', no, incident.relativeId, 'relative.not_found')
-  await session.store.append(session.analyst.id, { kind: 'incident.recorded', incident })
-  return incident
 }
 
 /** Removes an incident (and its links to identifiers). Throws input `incident.not_found`. */
@@ -82,9 +85,12 @@ export async function removeIncident(
   respondentId: string,
   incidentId: string,
 ): Promise<void> {
-  const no = await respondentNumber(session, respondentId)
-  await mustExist(session, 'incidents', no, incidentId, 'incident.not_found')
-  await session.store.append(session.analyst.id, { kind: 'incident.removed', respondentId, incidentId })
+  // Serialised with a recode, which would otherwise record a removed incident again.
+  await serialised(session, async () => {
+    const no = await respondentNumber(session, respondentId)
+    await mustExist(session, 'incidents', no, incidentId, 'incident.not_found')
+    await session.store.append(session.analyst.id, { kind: 'incident.removed', respondentId, incidentId })
+  })
 }
 
 /**

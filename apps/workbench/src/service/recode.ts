@@ -10,6 +10,7 @@ import {
   type Incident,
 } from '@amanat/domain'
 import { incidentFromRow, type WorkspaceEventInput } from '@amanat/database'
+import { serialised } from './serialised.ts'
 import type { WorkbenchSession } from './session.ts'
 import type { RecodeReport } from './types.ts'
 
@@ -56,7 +57,10 @@ export async function recode(session: WorkbenchSession, request: RecodeRequest):
   }
   const done = session.beginRecode()
   try {
-    return await adoptAndCarryOver(session, request.mapping, to, toRef)
+    // After the codings already on their way, and before any that come meanwhile: an incident
+    // recorded or removed while the recode runs would otherwise be checked against the old version
+    // and left behind, or written back by the recode as it was read (docs/decisions/0011).
+    return await serialised(session, () => adoptAndCarryOver(session, request.mapping, to, toRef))
   } finally {
     done()
   }

@@ -349,4 +349,27 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
       (e) => code(e) === 'codebook.invalid',
     )
   })
+
+  it('keeps codings made while a recode runs: an incident edited or removed meanwhile is not brought back', async () => {
+    const edited = await recordIncident(f.session, ref(2), draft)
+    const removed = await recordIncident(f.session, ref(3), draft)
+    const next = extendCodebook(f.session.codebook, 'extends: org2@1.0.0\nid: org3\nversion: 1.0.0\n')
+    const [recoded, edit, removal] = await Promise.allSettled([
+      recode(f.session, { mapping: {}, toCodebook: next }),
+      recordIncident(f.session, ref(2), { ...draft, id: edited.id, confidence: 'low' }),
+      removeIncident(f.session, ref(3).respondentId, removed.id),
+    ])
+    expect([recoded.status, edit.status, removal.status]).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    const incidents = await f.t.store.db
+      .selectFrom('incidents')
+      .select(['id', 'confidence', 'codebook'])
+      .execute()
+    expect(incidents.some((i) => i.id === removed.id)).toBe(false)
+    // The edit is kept, and under the new version whichever came first (an edit checked against
+    // the old version and written after the recode had read its incidents would stay behind).
+    expect(incidents.find((i) => i.id === edited.id)).toMatchObject({
+      confidence: 'low',
+      codebook: 'org3@1.0.0',
+    })
+  })
 })
