@@ -11,7 +11,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api'
 import { controlRelease, DIMENSIONS, isMultiValued } from '@amanat/disclosure'
-import { workspaceCodebook } from '../apps/workbench/src/intake/workspace-codebook.ts'
+import { currentCodebook } from '../apps/workbench/src/workspace/current-codebook.ts'
 import { buildCube, decodeCube, encodeCube } from '../apps/workbench/src/stats/cube-cache.ts'
 import { countTable, UNKNOWN, type StatsCube, type StatsQuery } from '../apps/workbench/src/stats/cube.ts'
 import { median, type BenchRow } from './bench-row.ts'
@@ -82,7 +82,7 @@ export async function benchStats(options: { quick: boolean }): Promise<BenchRow[
   const study = await studyWorkspace({ respondents })
   const rows: BenchRow[] = []
   try {
-    const codebook = await workspaceCodebook(study.workspace)
+    const codebook = await currentCodebook(study.workspace.store)
     let t = performance.now()
     const cube = await buildCube(study.store, codebook)
     const coldMs = performance.now() - t

@@ -51,7 +51,7 @@ describe('T12: the CCTV age vectors through the import path', () => {
       expect('error' in result && isAmanatError(result.error, 'crypto.undecryptable')).toBe(true)
     }
     // The processor pull runs never imports a refused file, and never calls an opened one undecryptable.
-    const processed = await createSubmissionProcessor({ identities: identitiesOf(vector), backupIdentity: null, published: [], codebook: readCodebook() })({
+    const processed = await createSubmissionProcessor({ identities: identitiesOf(vector), backupIdentity: null, published: [], codebook: readCodebook(), codebooks: {} })({
       itemId: '0'.repeat(26),
       day: '2026-01-01',
       ciphertext: vector.file,

@@ -1,6 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseCodebook } from '@amanat/domain'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readQuestionnaireFile } from '../src/intake/questionnaire-file.ts'
-import { readCodebook } from '../src/workspace/codebook-file.ts'
+import { questionnairePath, readQuestionnaireFile } from '../src/intake/questionnaire-file.ts'
+import { recode } from '../src/service/recode.ts'
+import { sessionFor } from '../src/service/session.ts'
+import { defaultCodebookPath, readCodebook } from '../src/workspace/codebook-file.ts'
 import { openWorkspace } from '../src/workspace/workspace.ts'
 import {
   amanat,
@@ -94,6 +99,41 @@ describe('amanat publish, invite and pull against the real intake server (SQLite
       expect(aside).toHaveLength(1)
       expect(aside[0]?.reason).toBe('quarantined')
       expect(Buffer.from(aside[0]?.ciphertext ?? '', 'base64').equals(Buffer.from(second))).toBe(true)
+    } finally {
+      await workspace.close()
+    }
+  })
+
+  it('after a recode, publishes and imports a questionnaire under the version it is written for', async () => {
+    const recoded = await openWorkspace(ws, PASSPHRASE)
+    try {
+      const yaml = readFileSync(defaultCodebookPath(), 'utf8').replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
+      await recode(await sessionFor(recoded), { mapping: {}, toCodebook: parseCodebook(yaml) })
+    } finally {
+      await recoded.close()
+    }
+    // Written for the version adopted before the recode, which the workspace still holds.
+    await amanatOk(['publish', 'default', '--workspace', ws, '--server', server.url])
+    // Written for the new version: checked against it (before, against the version workspace.json
+    // named at creation, which refused it as written for another codebook).
+    const definition = JSON.parse(readFileSync(questionnairePath('default'), 'utf8')) as Record<string, unknown>
+    const newer = join(temp.dir, 'default-1.1.0.json')
+    writeFileSync(newer, JSON.stringify({ ...definition, version: '1.1.0', codebook: 'amanat-default@1.1.0' }))
+    const published = await amanatOk(['publish', newer, '--workspace', ws, '--server', server.url])
+    expect(published.stdout[0]).toBe(`published: ${questionnaire.id} 1.1.0`)
+
+    const [link] = (await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'])).stdout as [string]
+    const keys = workspaceKeys(ws)
+    const answers = defaultSubmission(questionnaire, `after the recode ${marker()}`)
+    const sealed = await sealSubmission({ ...answers, questionnaireVersion: '1.1.0' }, [keys.analystRecipient, keys.backupRecipient])
+    await postSubmission(server.url, tokenOf(link), sealed)
+    expect((await amanatOk(['pull', '--workspace', ws, '--server', server.url])).stdout[0]).toBe('imported: 1 (attachments: 0)')
+    const workspace = await openWorkspace(ws, PASSPHRASE)
+    try {
+      const imported = (await workspace.store.events({ limit: 10_000 })).findLast((e) => e.kind === 'testimony.imported')?.body
+      const incidents = imported?.kind === 'testimony.imported' ? imported.incidents : []
+      expect(incidents.length).toBeGreaterThan(0)
+      expect(new Set(incidents.map((incident) => incident.codebook))).toEqual(new Set(['amanat-default@1.1.0']))
     } finally {
       await workspace.close()
     }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import { inputError } from '@amanat/domain'
 import { writeFileDurably } from '../intake/durable-file.ts'
 import type { IntakeSession } from '../intake/intake-session.ts'
-import { workspaceCodebook } from '../intake/workspace-codebook.ts'
+import { currentCodebook } from '../workspace/current-codebook.ts'
 import { readDossierData } from './dossier-data.ts'
 import { dossierHtml } from './dossier-html.ts'
 import { sealDossier, type DossierManifest } from './manifest.ts'
@@ -31,7 +31,7 @@ export async function issueDossier(
     workspace.store,
     ref,
     workspace.config.name,
-    await workspaceCodebook(workspace),
+    await currentCodebook(workspace.store),
   )
   const issuedAt = new Date().toISOString()
   const pdf = await printPdf(dossierHtml(data, issuedAt))

@@ -8,7 +8,7 @@ import { publishQuestionnaire } from './publish.ts'
 import { readQuestionnaireFile } from './questionnaire-file.ts'
 import { createServerClient } from './server-client.ts'
 import { rememberCredential, storedCredential } from './server-credentials.ts'
-import { workspaceCodebook } from './workspace-codebook.ts'
+import { currentCodebook, heldCodebooks } from '../workspace/current-codebook.ts'
 
 /**
  * The demo's intake server (DESIGN.md, "A newcomer's first hour"): a SQLite intake store beside
@@ -48,7 +48,7 @@ export async function startDemoIntake(root: string, workspaceDir: string, passph
       await rememberCredential(session, DEMO_SERVER_KEY, credential)
       await rememberCredential(session, child.url, credential)
       const client = createServerClient({ url: child.url, credential })
-      const { questionnaire } = readQuestionnaireFile('default', await workspaceCodebook(session.workspace))
+      const { questionnaire } = readQuestionnaireFile('default', await currentCodebook(session.workspace.store), await heldCodebooks(session.workspace.store))
       await publishQuestionnaire(session, client, questionnaire)
       const [inviteLink] = await issueInvites(session, client, {
         questionnaireId: questionnaire.id,

@@ -15,7 +15,7 @@ import { createNativeOpener } from './native-opener.ts'
 import { defaultPoolSize, inlinePool, startProcessorPool, type ProcessorPool } from './processor-pool.ts'
 import type { IntakeServerClient } from './server-client.ts'
 import type { ProcessedSubmission, ProcessorSetup, PublishedQuestionnaire } from './submission-processor.ts'
-import { workspaceCodebook } from './workspace-codebook.ts'
+import { currentCodebook, heldCodebooks } from '../workspace/current-codebook.ts'
 
 /**
  * `amanat pull` (docs/intake-protocol.md §4): reads the server's chain forward from the checkpoint
@@ -163,7 +163,8 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
     identities: [session.analyst.identity],
     backupIdentity: options.backupIdentity ?? null,
     published,
-    codebook: await workspaceCodebook(workspace),
+    codebook: await currentCodebook(workspace.store),
+    codebooks: Object.fromEntries(await heldCodebooks(workspace.store)),
   }
   const attachmentOpener = createNativeOpener([session.analyst.identity])
   const chain = new ChainReader(client, checkpoint)

@@ -12,12 +12,19 @@ export function questionnairePath(name: string): string {
 }
 
 /**
- * Reads and checks a questionnaire definition file against `codebook` (see `checkQuestionnaire`).
+ * Reads and checks a questionnaire definition file (see `checkQuestionnaire`) against the codebook
+ * it is written for when `held` has it (a workspace keeps every version it adopted: a
+ * questionnaire written before a recode is still published and answered under its version),
+ * otherwise against `codebook`, which must then be that version or extend it.
  *
  * @throws AmanatError input `questionnaire.not_found` when the file cannot be read; input
  *   `questionnaire.invalid` (the message names the file, line, column and path) when it is wrong.
  */
-export function readQuestionnaireFile(name: string, codebook: Codebook): QuestionnaireCheck {
+export function readQuestionnaireFile(
+  name: string,
+  codebook: Codebook,
+  held: ReadonlyMap<string, Codebook> = new Map(),
+): QuestionnaireCheck {
   const path = questionnairePath(name)
   let text: string
   try {
@@ -25,5 +32,20 @@ export function readQuestionnaireFile(name: string, codebook: Codebook): Questio
   } catch {
     throw inputError('questionnaire.not_found', `Cannot read the questionnaire file ${path}.`)
   }
-  return checkQuestionnaire(text, codebook, basename(path))
+  return checkQuestionnaire(text, held.get(writtenFor(text) ?? '') ?? codebook, basename(path))
+}
+
+/** The codebook a definition names, or null when the text does not say (the check then says what is wrong). */
+function writtenFor(text: string): string | null {
+  try {
+    const definition: unknown = JSON.parse(text)
+    return typeof definition === 'object' &&
+      definition !== null &&
+      'codebook' in definition &&
+      typeof definition.codebook === 'string'
+      ? definition.codebook
+      : null
+  } catch {
+    return null
+  }
 }

@@ -37,7 +37,14 @@ export interface ProcessorSetup {
   /** The offline backup identity, when the analyst asked every submission to be checked against it. */
   readonly backupIdentity: string | null
   readonly published: readonly PublishedQuestionnaire[]
+  /** The workspace's current codebook, for a questionnaire written for a version it does not hold. */
   readonly codebook: Codebook
+  /**
+   * Every version the workspace holds, by `id@version`: a submission is coded under the version its
+   * questionnaire was written for (`mapSubmission`), and its codes are read against that version,
+   * even after a recode has moved the workspace on.
+   */
+  readonly codebooks: Readonly<Record<string, Codebook>>
 }
 
 /** One item to process. */
@@ -114,7 +121,8 @@ export function createSubmissionProcessor(setup: ProcessorSetup): SubmissionProc
       const submissionId = SubmissionId.safeParse(task.itemId)
       if (!submissionId.success) return setAside('malformed')
       try {
-        const body = mapSubmission(published.questionnaire, submission, { submissionId: submissionId.data, makeId }, setup.codebook, task.day)
+        const codebook = setup.codebooks[published.questionnaire.codebook] ?? setup.codebook
+        const body = mapSubmission(published.questionnaire, submission, { submissionId: submissionId.data, makeId }, codebook, task.day)
         // mapSubmission's output is already parsed with the event schema (its last step).
         const [event] = preparer.prepareParsed([body])
         if (event === undefined) throw new Error('a prepared event went missing')

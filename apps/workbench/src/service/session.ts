@@ -1,14 +1,9 @@
-import {
-  AnalystId,
-  AnalystProfile,
-  Codebook,
-  codebookRef,
-  inputError,
-  integrityError,
-  newId,
-} from '@amanat/domain'
+import { AnalystId, AnalystProfile, codebookRef, inputError, newId, type Codebook } from '@amanat/domain'
 import type { WorkspaceStore } from '@amanat/database'
+import { currentCodebook } from '../workspace/current-codebook.ts'
 import type { Workspace } from '../workspace/workspace.ts'
+
+export { currentCodebook }
 
 /**
  * What every service call works in: the open store, the analyst profile the work is recorded
@@ -133,22 +128,3 @@ async function findAnalyst(store: WorkspaceStore, analystId: string): Promise<An
   return AnalystProfile.parse(row)
 }
 
-/**
- * The latest adopted codebook, read from the log (a partial index of 0002 finds the adoption
- * events), parsed again at this boundary.
- */
-export async function currentCodebook(store: WorkspaceStore): Promise<Codebook> {
-  const latest = await store.db
-    .selectFrom('events')
-    .select('seq')
-    .where('kind', '=', 'codebook.adopted')
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  const [event] =
-    latest === undefined ? [] : await store.events({ afterSeq: Number(latest.seq) - 1, limit: 1 })
-  const parsed = event?.body?.kind === 'codebook.adopted' ? Codebook.safeParse(event.body.codebook) : null
-  if (parsed?.success !== true)
-    throw integrityError('workspace.codebook_missing', 'This workspace has adopted no codebook.')
-  return parsed.data
-}

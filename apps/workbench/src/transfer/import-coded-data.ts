@@ -4,7 +4,7 @@ import { incidentFromRow, respondentFromRow, type WorkspaceEventInput } from '@a
 import { codebookRef, type CodebookRef, type Incident, type Respondent, type Testimony } from '@amanat/domain'
 import type { Progress } from '../cli/terminal.ts'
 import { utcToday } from '../intake/days.ts'
-import { workspaceCodebook } from '../intake/workspace-codebook.ts'
+import { currentCodebook } from '../workspace/current-codebook.ts'
 import type { Workspace } from '../workspace/workspace.ts'
 import { isRowProblem, parseCodedRow, type RowProblem } from './coded-row.ts'
 import {
@@ -60,7 +60,7 @@ export const BULK_IMPORT = 5_000
 const BATCH = 1_000
 
 export async function importCodedData(workspace: Workspace, options: ImportOptions): Promise<ImportOutcome> {
-  const book = await workspaceCodebook(workspace)
+  const book = await currentCodebook(workspace.store)
   const unit = LINE_UNIT[options.format]
   const problems: RowProblem[] = []
   const grouping = new ImportGrouping()

@@ -42,6 +42,10 @@ export const WorkspaceConfig = z
       })
       .strict(),
     analyst: AnalystProfile,
+    /**
+     * The codebook version the workspace was created with. The version in force is the latest one
+     * the log adopted (`currentCodebook`; a recode moves it on), docs/decisions/0004.
+     */
     codebook: CodebookRef,
     /**
      * True when the workspace was made with test-only settings (weak key derivation). Every

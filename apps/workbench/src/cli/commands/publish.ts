@@ -6,7 +6,7 @@ import { publishQuestionnaire } from '../../intake/publish.ts'
 import { readQuestionnaireFile } from '../../intake/questionnaire-file.ts'
 import { createServerClient } from '../../intake/server-client.ts'
 import { credentialFor, givenCredential, rememberCredential } from '../../intake/server-credentials.ts'
-import { workspaceCodebook } from '../../intake/workspace-codebook.ts'
+import { currentCodebook, heldCodebooks } from '../../workspace/current-codebook.ts'
 
 export const publishCommand: Command = {
   name: 'publish',
@@ -35,7 +35,7 @@ ${SERVER_HELP}
     const given = givenCredential(context)
     const session = await openIntakeSession(workspaceDir(context), terminal)
     try {
-      const checked = readQuestionnaireFile(positionals[0] ?? '', await workspaceCodebook(session.workspace))
+      const checked = readQuestionnaireFile(positionals[0] ?? '', await currentCodebook(session.workspace.store), await heldCodebooks(session.workspace.store))
       if (checked.missingTranslations.length > 0) {
         terminal.warn(`${String(checked.missingTranslations.length)} text(s) lack a translation; the page shows the default language there (amanat questionnaire check lists them).`)
       }

@@ -7,7 +7,7 @@ import {
   type PublishedTable,
 } from '@amanat/disclosure'
 import { usageError } from '@amanat/domain'
-import { workspaceCodebook } from '../../intake/workspace-codebook.ts'
+import { currentCodebook } from '../../workspace/current-codebook.ts'
 import { countTable, type StatsQuery } from '../../stats/cube.ts'
 import { loadCube } from '../../stats/cube-cache.ts'
 import { controlQueries, DEFAULT_K, publish } from '../../stats/publish.ts'
@@ -70,7 +70,7 @@ Options:
     const workspace = await unlockWorkspace(workspaceDir(context), terminal)
     try {
       const store = workspace.store
-      const codebook = await workspaceCodebook(workspace)
+      const codebook = await currentCodebook(workspace.store)
       let table: PublishedTable
       if (values.internal === true) {
         terminal.warn('internal counts: not disclosure-controlled, not for publication.')
