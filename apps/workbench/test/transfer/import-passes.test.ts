@@ -6,6 +6,7 @@ import {
   CONFIDENCE_LEVELS,
   CONSENT_USES,
   DISCLOSURE_WISHES,
+  extendCodebook,
   GENDERS,
   TARGETS,
   type SectionName,
@@ -104,9 +105,15 @@ describe('amanat import, pass by pass', () => {
     // The first import fills an empty workspace as a bulk load (docs/decisions/0021); the others do not.
     const first = await importCodedData(target, { path: csvOf(rows.flat()), format: 'csv', bulkFrom: 1_000 })
     expect(first).toMatchObject({ ok: true, respondents, written: respondents, unchanged: 0 })
-    const deferred = await sql<{ n: number }>`select count(*) as n from deferred_indexes`.execute(target.store.db)
+    const deferred = await sql<{ n: number }>`select count(*) as n from deferred_indexes`.execute(
+      target.store.db,
+    )
     expect(Number(deferred.rows[0]?.n)).toBe(0)
-    const keyed = await target.store.db.selectFrom('respondents').select('respondent_no').where('key', '=', rows[0]?.[0]?.respondent_key ?? '').execute()
+    const keyed = await target.store.db
+      .selectFrom('respondents')
+      .select('respondent_no')
+      .where('key', '=', rows[0]?.[0]?.respondent_key ?? '')
+      .execute()
     expect(keyed).toHaveLength(1)
 
     // One change in the first batch of a thousand, one in the last.
@@ -148,6 +155,26 @@ describe('amanat import, pass by pass', () => {
       unit: 'line',
       problems: [{ line: 7, message: `incident_key: used twice for ${a.respondent_key} (also line 5)` }],
     })
+  })
+
+  it('checks and records codes under the codebook version in force, after a recode adopted a newer one', async () => {
+    const target = await workspace()
+    const newer = extendCodebook(
+      CODEBOOK,
+      'extends: amanat-default@1.0.0\nid: org\nversion: 1.0.0\nsections:\n  harassment_types:\n    - code: threat_to_family\n      labels: { en: Threat to family, ug: x, zh: x, tr: x }\n',
+    )
+    await target.store.append('system', { kind: 'codebook.adopted', codebook: newer })
+    const [row] = studyRows(1, 'import-recoded').filter((r) => r.incident_type !== '')
+    if (row === undefined) throw new Error('the study has too few incidents')
+    // A code only the newer version has: refused as unknown when checked against the version
+    // workspace.json named at creation.
+    const outcome = await importCodedData(target, {
+      path: csvOf([{ ...row, incident_type: 'threat_to_family' }]),
+      format: 'csv',
+    })
+    expect(outcome).toMatchObject({ ok: true, written: 1 })
+    const incidents = await target.store.db.selectFrom('incidents').select(['type', 'codebook']).execute()
+    expect(incidents).toEqual([{ type: 'threat_to_family', codebook: 'org@1.0.0' }])
   })
 
   it('writes every row it accepts: the store never refuses an event made from accepted rows', async () => {
