@@ -1,6 +1,7 @@
 import { AnalystId, AnalystProfile, codebookRef, inputError, newId, type Codebook } from '@amanat/domain'
 import type { WorkspaceStore } from '@amanat/database'
 import { currentCodebook } from '../workspace/current-codebook.ts'
+import { serialised } from './serialised.ts'
 import type { Workspace } from '../workspace/workspace.ts'
 
 export { currentCodebook }
@@ -107,15 +108,20 @@ export async function listAnalysts(session: WorkbenchSession): Promise<readonly 
 export async function addAnalyst(session: WorkbenchSession, label: string): Promise<AnalystProfile> {
   const parsed = AnalystProfile.shape.label.safeParse(label)
   if (!parsed.success) throw inputError('input.invalid', 'An analyst label is 1 to 60 characters.')
-  const taken = (await listAnalysts(session)).some((a) => a.label.toLowerCase() === parsed.data.toLowerCase())
-  if (taken)
-    throw inputError(
-      'analyst.exists',
-      `There is already an analyst profile called ${JSON.stringify(parsed.data)}.`,
+  // Serialised: two adds at once (a double press, two tabs) would both find the label free.
+  return serialised(session, async () => {
+    const taken = (await listAnalysts(session)).some(
+      (a) => a.label.toLowerCase() === parsed.data.toLowerCase(),
     )
-  const analyst: AnalystProfile = { id: newId(AnalystId), label: parsed.data }
-  await session.store.append(session.analyst.id, { kind: 'analyst.added', analyst })
-  return analyst
+    if (taken)
+      throw inputError(
+        'analyst.exists',
+        `There is already an analyst profile called ${JSON.stringify(parsed.data)}.`,
+      )
+    const analyst: AnalystProfile = { id: newId(AnalystId), label: parsed.data }
+    await session.store.append(session.analyst.id, { kind: 'analyst.added', analyst })
+    return analyst
+  })
 }
 
 async function findAnalyst(store: WorkspaceStore, analystId: string): Promise<AnalystProfile> {
@@ -127,4 +133,3 @@ async function findAnalyst(store: WorkspaceStore, analystId: string): Promise<An
   if (row === undefined) throw inputError('analyst.unknown', 'This workspace has no such analyst profile.')
   return AnalystProfile.parse(row)
 }
-

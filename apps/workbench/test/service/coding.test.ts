@@ -298,6 +298,15 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
     expect((await listAnalysts(f.session)).map((a) => a.label)).toContain('Reviewer Three')
     expect(added.label).toBe('Reviewer Three')
     await expect(addAnalyst(f.session, 'coder one')).rejects.toSatisfy((e) => code(e) === 'analyst.exists')
+    // Twice at once (a double press, two tabs): one profile, the other refused.
+    const both = await Promise.allSettled([
+      addAnalyst(f.session, 'Coder Four'),
+      addAnalyst(f.session, 'coder four'),
+    ])
+    expect(both.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(
+      (await listAnalysts(f.session)).filter((a) => a.label.toLowerCase() === 'coder four'),
+    ).toHaveLength(1)
   })
 
   it('recodes to a new codebook version and flags what does not map', async () => {

@@ -1,6 +1,6 @@
 import type { AnalystProfile } from '@amanat/domain'
 import { api, ApiError } from '../api.ts'
-import { field, h } from '../dom.ts'
+import { field, h, whileBusy } from '../dom.ts'
 import { t } from '../i18n/i18n.ts'
 import { page } from '../state.ts'
 
@@ -60,13 +60,16 @@ export function profileScreen(
   done: (analyst: AnalystProfile) => void,
 ): void {
   const message = h('p', { class: 'message', role: 'alert' })
-  const choose = (body: unknown) => {
-    api
-      .post<{ analyst: AnalystProfile }>('/api/profile', body)
-      .then((result) => done(result.analyst))
-      .catch((error: unknown) => {
-        message.textContent = error instanceof Error ? error.message : String(error)
-      })
+  // One request per press: a second press while the first is answered would add the profile twice.
+  const choose = (button: HTMLButtonElement, body: unknown) => {
+    whileBusy(button, () =>
+      api
+        .post<{ analyst: AnalystProfile }>('/api/profile', body)
+        .then((result) => done(result.analyst))
+        .catch((error: unknown) => {
+          message.textContent = error instanceof Error ? error.message : String(error)
+        }),
+    )
   }
   const label = h('input', {
     type: 'text',
@@ -76,15 +79,11 @@ export function profileScreen(
     autocomplete: 'off',
     dir: 'auto',
   })
-  const add = h(
-    'form',
-    { class: 'inline' },
-    field(t('profileNew'), label),
-    h('button', { type: 'submit' }, t('profileAdd')),
-  )
+  const addButton = h('button', { type: 'submit' }, t('profileAdd'))
+  const add = h('form', { class: 'inline' }, field(t('profileNew'), label), addButton)
   add.addEventListener('submit', (event) => {
     event.preventDefault()
-    choose({ label: label.value })
+    choose(addButton, { label: label.value })
   })
   const buttons = profiles.map((profile) => {
     const button = h(
@@ -92,7 +91,7 @@ export function profileScreen(
       { type: 'button', class: 'profile' },
       t('profileUse', { label: profile.label }),
     )
-    button.addEventListener('click', () => choose({ analystId: profile.id }))
+    button.addEventListener('click', () => choose(button, { analystId: profile.id }))
     return h('li', {}, button)
   })
   view.replaceChildren(
