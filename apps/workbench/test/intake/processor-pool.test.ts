@@ -16,6 +16,21 @@ import { defaultSubmission, marker, randomId, sealSubmission } from '../support/
 const codebook = readCodebook()
 const questionnaire = readQuestionnaireFile('default', codebook).questionnaire
 
+/** A processor of the default questionnaire, sealed to `identity` alone, with `current` as the codebook in force. */
+function setupFor(
+  identity: string,
+  current = codebook,
+  codebooks: ProcessorSetup['codebooks'] = {},
+): ProcessorSetup {
+  return {
+    identities: [identity],
+    backupIdentity: null,
+    published: [{ questionnaire, recipientCounts: [1] }],
+    codebook: current,
+    codebooks,
+  }
+}
+
 /** What a result says, comparable across runs (ids and keys are drawn anew each time). */
 function outcome(result: ProcessedSubmission): string {
   if (result.kind === 'set_aside') return `set aside: ${result.reason}`
@@ -36,13 +51,9 @@ describe('the submission processor after a recode', () => {
     )
     expect(newer.sections.channels.some((entry) => entry.code === 'wechat')).toBe(false)
     const identity = await generateX25519Identity()
-    const process = inlinePool({
-      identities: [identity],
-      backupIdentity: null,
-      published: [{ questionnaire, recipientCounts: [1] }],
-      codebook: newer,
-      codebooks: { 'amanat-default@1.0.0': codebook, 'amanat-default@2.0.0': newer },
-    }).process
+    const process = inlinePool(
+      setupFor(identity, newer, { 'amanat-default@1.0.0': codebook, 'amanat-default@2.0.0': newer }),
+    ).process
     const plaintext = defaultSubmission(questionnaire, `story ${marker()}`)
     const result = await process({
       itemId: randomId(),
@@ -65,13 +76,7 @@ describe('the submission worker pool', () => {
     const identity = await generateX25519Identity()
     const recipient = await identityToRecipient(identity)
     const other = await identityToRecipient(await generateX25519Identity())
-    const setup: ProcessorSetup = {
-      identities: [identity],
-      backupIdentity: null,
-      published: [{ questionnaire, recipientCounts: [1] }],
-      codebook,
-      codebooks: {},
-    }
+    const setup = setupFor(identity)
     // Genuine ones, one sealed to two recipients (a set never published), one sealed to someone
     // else, one not an age file: 150 tasks, more than a batch per worker, in an uneven mix.
     const tasks: SubmissionTask[] = []
@@ -116,13 +121,7 @@ describe('the submission worker pool', () => {
 
   it('rejects what is still waiting when it is closed, and everything after', async () => {
     const identity = await generateX25519Identity()
-    const setup: ProcessorSetup = {
-      identities: [identity],
-      backupIdentity: null,
-      published: [{ questionnaire, recipientCounts: [1] }],
-      codebook,
-      codebooks: {},
-    }
+    const setup = setupFor(identity)
     const pool = await startProcessorPool(setup, 1)
     const task = {
       itemId: randomId(),
