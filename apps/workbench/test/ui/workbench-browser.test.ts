@@ -413,7 +413,22 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.fill('#q-incidents-0-incident_date', '2019-03')
     await addIncident.press('Enter')
     expect(await focused(page)).toBe('SELECT#q-incidents-1-incident_type in #q-incidents-1')
+    // A date that does not read stops the save and says so (it used to be dropped without a word).
+    await page.fill('#q-incidents-1-incident_date', '2019-13')
+    await page.click('form.interview > button[type=submit]')
+    expect(await focused(page)).toBe('INPUT#q-incidents-1-incident_date in #q-incidents-1')
+    expect(
+      await page
+        .locator('#q-incidents-1-incident_date')
+        .evaluate((input: HTMLInputElement) => input.validationMessage),
+    ).toContain('YYYY-MM-DD')
+    expect(await page.evaluate(() => location.hash)).toBe('#/interview')
     await page.fill('#q-incidents-1-incident_date', '2020')
+    expect(
+      await page
+        .locator('#q-incidents-1-incident_date')
+        .evaluate((input: HTMLInputElement) => input.validationMessage),
+    ).toBe('')
     await page.locator('#q-incidents-0 button.danger').press('Enter')
     expect(await page.locator('#q-incidents-0-incident_date').inputValue()).toBe('2020')
     expect(await page.evaluate(() => document.activeElement?.matches('section.group > h3'))).toBe(true)

@@ -75,6 +75,7 @@ export const en = {
   fOriginCountry: 'Originated in (country)',
   fOriginLocality: 'Originated in (place)',
   fDate: 'Date (YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown)',
+  dateInvalid: 'Write the date as YYYY, YYYY-MM or YYYY-MM-DD (a real day), or leave it empty when unknown.',
   fConfidence: 'Confidence',
   confidence_low: 'Low',
   confidence_medium: 'Medium',

@@ -74,6 +74,7 @@ export const tr: Catalogue = {
   fOriginCountry: 'Kaynaklandığı ülke',
   fOriginLocality: 'Kaynaklandığı yer',
   fDate: 'Tarih (YYYY, YYYY-AA veya YYYY-AA-GG; bilinmiyorsa boş)',
+  dateInvalid: 'Tarihi YYYY, YYYY-AA veya YYYY-AA-GG olarak (gerçek bir gün) yazın; bilinmiyorsa boş bırakın.',
   fConfidence: 'Güven',
   confidence_low: 'Düşük',
   confidence_medium: 'Orta',

@@ -74,6 +74,7 @@ export const ug: Catalogue = {
   fOriginCountry: 'كېلىپ چىققان دۆلەت',
   fOriginLocality: 'كېلىپ چىققان جاي',
   fDate: 'چېسلا (YYYY، YYYY-MM ياكى YYYY-MM-DD؛ بىلىنمىسە بوش قالدۇرۇڭ)',
+  dateInvalid: 'چېسلانى YYYY، YYYY-MM ياكى YYYY-MM-DD شەكلىدە (ھەقىقىي بىر كۈن) يېزىڭ؛ بىلىنمىسە بوش قالدۇرۇڭ.',
   fConfidence: 'ئىشەنچ دەرىجىسى',
   confidence_low: 'تۆۋەن',
   confidence_medium: 'ئوتتۇرا',

@@ -72,6 +72,7 @@ export const zh: Catalogue = {
   fOriginCountry: '来源地（国家）',
   fOriginLocality: '来源地（地点）',
   fDate: '日期（YYYY、YYYY-MM 或 YYYY-MM-DD；不详则留空）',
+  dateInvalid: '请按 YYYY、YYYY-MM 或 YYYY-MM-DD 填写真实存在的日期；不详则留空。',
   fConfidence: '可信度',
   confidence_low: '低',
   confidence_medium: '中',

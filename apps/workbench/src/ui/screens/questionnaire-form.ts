@@ -135,25 +135,28 @@ export function questionnaireForm(
           h('input', { type: 'number', inputmode: 'decimal', value: typeof value === 'number' ? value : '' }),
           (raw) => (raw === '' ? undefined : Number(raw)),
         )
-      case 'date':
-        return onValue(
-          h('input', {
-            type: 'text',
-            inputmode: 'numeric',
-            placeholder: 'YYYY-MM-DD',
-            autocomplete: 'off',
-            value: isDate(value) ? value.value : '',
-          }),
-          (raw) => {
-            try {
-              const date = partialDateFromString(raw)
-              return date.precision === 'unknown' ? undefined : date
-            } catch (error) {
-              if (isAmanatError(error)) return undefined
-              throw error
-            }
-          },
-        )
+      case 'date': {
+        const input = h('input', {
+          type: 'text',
+          inputmode: 'numeric',
+          placeholder: 'YYYY-MM-DD',
+          autocomplete: 'off',
+          value: isDate(value) ? value.value : '',
+        })
+        return onValue(input, (raw) => {
+          // A date that does not read is said at once and stops the save (the form's own
+          // validation), rather than being dropped from the interview without a word.
+          input.setCustomValidity('')
+          try {
+            const date = partialDateFromString(raw)
+            return date.precision === 'unknown' ? undefined : date
+          } catch (error) {
+            if (!isAmanatError(error)) throw error
+            input.setCustomValidity(t('dateInvalid'))
+            return undefined
+          }
+        })
+      }
       case 'multiple_choice': {
         const chosen = new Set(Array.isArray(value) ? value : [])
         const boxes = question.options.map((o) => {
