@@ -11,6 +11,7 @@ import {
   amanat,
   amanatOk,
   defaultSubmission,
+  expectOneImportFromTwoPulls,
   initWorkspace,
   marker,
   PASSPHRASE,
@@ -137,6 +138,10 @@ describe('amanat publish, invite and pull against the real intake server (SQLite
     } finally {
       await workspace.close()
     }
+  })
+
+  it('imports a submission once when two pulls run at once (two terminals, or a terminal and the workbench)', async () => {
+    await expectOneImportFromTwoPulls(ws, server, questionnaire)
   })
 
   it('refuses a wrong credential without keeping it', async () => {

@@ -9,6 +9,7 @@ import { openWorkspace } from '../src/workspace/workspace.ts'
 import {
   amanatOk,
   defaultSubmission,
+  expectOneImportFromTwoPulls,
   initWorkspace,
   marker,
   PASSPHRASE,
@@ -69,5 +70,9 @@ describe.runIf(await postgresAvailable())('publish, invite and pull with Postgre
     } finally {
       await workspace.close()
     }
+  })
+
+  it('imports a submission once when two pulls run at once', async () => {
+    await expectOneImportFromTwoPulls(ws, server, questionnaire)
   })
 })

@@ -37,7 +37,12 @@ export function publications(store: WorkspaceStore): Promise<PublishedBody[]> {
   return intakeEvents(store, ['questionnaire.published'])
 }
 
-/** The last pull from `server`, or null before the first. */
-export async function lastPull(store: WorkspaceStore, server: string): Promise<IntakePulledBody | null> {
-  return (await intakeEvents(store, ['intake.pulled'])).filter((p) => p.server === server).at(-1) ?? null
+/** The last pull from `server` and the seq of its event, or null before the first. */
+export async function lastPull(store: WorkspaceStore, server: string): Promise<{ readonly body: IntakePulledBody; readonly seq: number } | null> {
+  const rows = await store.db.selectFrom('events').select('seq').where('kind', '=', 'intake.pulled').orderBy('seq', 'desc').execute()
+  for (const row of rows) {
+    const [event] = await store.events({ afterSeq: Number(row.seq) - 1, limit: 1 })
+    if (event?.body?.kind === 'intake.pulled' && event.body.server === server) return { body: event.body, seq: event.seq }
+  }
+  return null
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { wipePrepared, type PreparedEvent, type WorkspaceEventInput } from '@amanat/database'
 import {
+  AmanatError,
   INTAKE_CHAIN_GENESIS,
   type AttachmentRef,
   type IntakeChainEntry,
@@ -130,7 +131,11 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
   const server = client.url
   const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT
 
-  const previous = await lastPull(store, server)
+  const last = await lastPull(store, server)
+  const previous = last?.body ?? null
+  // The pull this one follows: each segment names it, and the store takes one successor per pull,
+  // so a pull running at the same time from the same start cannot import the same items again.
+  let after = last?.seq ?? 0
   let checkpoint: IntakeCheckpoint = previous?.checkpoint ?? { seq: 0, hash: INTAKE_CHAIN_GENESIS }
   let pendingDeletion = new Set(previous?.pendingDeletion ?? [])
   const openUploads = new Map<string, OpenUpload>((previous?.openUploads ?? []).map((u) => [u.id, u]))
@@ -261,13 +266,25 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
     events.push({
       kind: 'intake.pulled',
       server,
+      after,
       checkpoint: head,
       imported: segmentImported,
       setAside: segmentAside,
       pendingDeletion: allPending,
       openUploads: [...openUploads.values()],
     })
-    await store.appendBatch(workspace.analyst.id, events)
+    let appended
+    try {
+      appended = await store.appendBatch(workspace.analyst.id, events)
+    } catch (error) {
+      // Refused because another pull recorded a successor first: it has what this one read.
+      if ((await lastPull(store, server))?.seq !== after) {
+        const message = 'Another pull from this server into this workspace ran at the same time and took these submissions; this pull stopped without importing them again. Pull again to go on.'
+        throw new AmanatError('input', 'pull.concurrent', message, {}, { cause: error })
+      }
+      throw error
+    }
+    after = appended.at(-1)?.seq ?? after
     checkpoint = head
     bookkeepingChanged = false
     pendingDeletion = new Set(allPending)

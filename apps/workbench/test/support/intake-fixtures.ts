@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { sealBytes } from '@amanat/crypto'
 import { base32, SUBMISSION_FORMAT, UploadId, type AttachmentRef, type Questionnaire, type SubmissionPlaintext } from '@amanat/domain'
 import { readConfig, startIntakeServer, type RunningServer } from '@amanat/intake-server'
+import { expect } from 'vitest'
 import { main } from '../../src/cli/main.ts'
+import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { capturedTerminal, type CapturedTerminal } from './terminal.ts'
 
 /**
@@ -155,5 +157,32 @@ export async function uploadAttachment(url: string, token: string, bytes: Uint8A
     mediaType: 'image/png',
     name: null,
     metadataKept: false,
+  }
+}
+
+/**
+ * Posts one submission on a fresh invite and runs two `amanat pull` at once, as two terminals (or
+ * a terminal and the workbench) would; checks the submission was imported exactly once and that a
+ * pull that failed lost the race and said so (`pull.concurrent`).
+ */
+export async function expectOneImportFromTwoPulls(ws: string, server: TestServer, questionnaire: Questionnaire): Promise<void> {
+  const [link] = (await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'])).stdout as [string]
+  const keys = workspaceKeys(ws)
+  const story = `pulled twice at once ${marker()}`
+  await postSubmission(server.url, tokenOf(link), await sealSubmission(defaultSubmission(questionnaire, story), [keys.analystRecipient, keys.backupRecipient]))
+  const pulls = await Promise.all([1, 2].map(() => amanat(['pull', '--workspace', ws, '--server', server.url])))
+  const workspace = await openWorkspace(ws, PASSPHRASE)
+  try {
+    const imported = (await workspace.store.events({ limit: 10_000 })).filter(
+      (e) => e.body?.kind === 'testimony.imported' && e.body.testimony.narratives[0]?.text === story,
+    )
+    expect(imported, pulls.map((p) => p.terminal.stderr.join('\n')).join('\n')).toHaveLength(1)
+    expect((await workspace.store.verify()).ok).toBe(true)
+  } finally {
+    await workspace.close()
+  }
+  for (const pull of pulls.filter((p) => p.code !== 0)) {
+    expect(pull.code).toBe(1)
+    expect(pull.terminal.stderr.at(-1)).toMatch(/^amanat: pull\.concurrent: Another pull from this server/)
   }
 }

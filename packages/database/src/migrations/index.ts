@@ -8,6 +8,7 @@ import { importMigration } from './0005_import.ts'
 import { storiesMigration } from './0006_stories.ts'
 import { deferredIndexesMigration } from './0007_deferred_indexes.ts'
 import { erasureLeftoversMigration } from './0008_erasure_leftovers.ts'
+import { intakePullsMigration } from './0009_intake_pulls.ts'
 
 /**
  * Every migration, by name, in order. Names sort in the order they run (`0001_initial`,
@@ -24,6 +25,7 @@ export function workspaceMigrations(types: ColumnTypes): Record<string, Migratio
     '0006_stories': storiesMigration(types),
     '0007_deferred_indexes': deferredIndexesMigration(),
     '0008_erasure_leftovers': erasureLeftoversMigration(),
+    '0009_intake_pulls': intakePullsMigration(types),
   }
 }
 

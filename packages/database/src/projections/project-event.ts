@@ -4,7 +4,7 @@ import { identifierLinkRows, identifierToRow } from './identifier.projection.ts'
 import { incidentToRow } from './incident.projection.ts'
 import { relativeToRow } from './relative.projection.ts'
 import { respondentToRow } from './respondent.projection.ts'
-import { deleteWhere, upsert, type RowOp } from './row-op.ts'
+import { deleteWhere, insert, upsert, type RowOp } from './row-op.ts'
 import { testimonyToRow } from './testimony.projection.ts'
 
 /** What a projection may know about the event besides its body. */
@@ -100,9 +100,13 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
     case 'recipients.changed':
     case 'invites.issued':
     case 'invites.revoked':
-    case 'intake.pulled':
     case 'submission.set_aside':
       return []
+    case 'intake.pulled':
+      // One successor per pull (an insert: a second one fails the transaction), schema/intake.table.ts.
+      return body.after === undefined
+        ? []
+        : [insert('intake_pulls', { server: body.server, after_seq: body.after, seq: context.seq })]
     case 'respondent.erased':
       return erasureDeletes(body.respondentNo)
     case 'vault.keyed':

@@ -15,6 +15,7 @@ import type {
 import type { VaultKeyTable } from './vault.table.ts'
 import type { StoryTable } from './story.table.ts'
 import type { ReleaseTable, StatsCacheTable } from './release.table.ts'
+import type { IntakePullTable } from './intake.table.ts'
 
 /**
  * The workspace schema as Kysely sees it (`store.db` is a `Kysely<Database>`). The same tables
@@ -41,6 +42,7 @@ export interface Database {
   vault_keys: VaultKeyTable
   stories: StoryTable
   releases: ReleaseTable
+  intake_pulls: IntakePullTable
   stats_cache: StatsCacheTable
 }
 
@@ -70,6 +72,7 @@ export const PROJECTION_TABLES = [
   'vault_keys',
   'stories',
   'releases',
+  'intake_pulls',
 ] as const satisfies readonly TableName[]
 /** The name of a table derived from the log. */
 export type ProjectionTable = (typeof PROJECTION_TABLES)[number]
@@ -212,5 +215,6 @@ export const TABLE_SPECS: Specs = {
   vault_keys: { columns: ['respondent_no', 'respondent_id', 'key'], key: ['respondent_no'] },
   stories: { columns: ['respondent_no', 'id', 'language', 'title', 'text', 'publish'], key: ['respondent_no', 'id'] },
   releases: { columns: ['name', 'sha256', 'kind', 'k', 'seq', 'recorded_at', 'tables'], key: ['name', 'sha256'] },
+  intake_pulls: { columns: ['server', 'after_seq', 'seq'], key: ['server', 'after_seq'] },
   stats_cache: { columns: ['name', 'version', 'data'], key: ['name'] },
 }

@@ -185,6 +185,13 @@ export const WorkspaceEventBody = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('intake.pulled'),
       server: IntakeServerUrl,
+      /**
+       * The seq of the `intake.pulled` event from this server that this one follows (0 for the
+       * first). Two pulls that start from the same one both name it, and the store takes only the
+       * first (`intake_pulls`): a submission cannot be imported twice by pulls running at once.
+       * Absent in events written before it existed.
+       */
+      after: z.number().int().min(0).optional(),
       checkpoint: IntakeCheckpoint,
       imported: z.number().int().min(0),
       setAside: z.number().int().min(0),
