@@ -41,7 +41,18 @@ export class Vault {
    * records its key in the log as `author`. Throws input `input.invalid` for an entry that does
    * not match the schema, input `respondent.not_found` for a respondent the workspace lacks.
    */
-  async set(author: string, respondentId: string, entry: unknown): Promise<void> {
+  set(author: string, respondentId: string, entry: unknown): Promise<void> {
+    // One at a time: two first entries at once would each draw an entry key and record it, and
+    // the file could end up sealed under the one the store did not keep.
+    const run = this.#writing.then(() => this.#set(author, respondentId, entry))
+    this.#writing = run.catch(() => undefined)
+    return run
+  }
+
+  /** The sets in flight, in order (see {@link set}). */
+  #writing: Promise<unknown> = Promise.resolve()
+
+  async #set(author: string, respondentId: string, entry: unknown): Promise<void> {
     const parsed = VaultEntry.safeParse(entry)
     if (!parsed.success) {
       throw inputError(

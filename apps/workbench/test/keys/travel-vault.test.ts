@@ -55,6 +55,23 @@ describe('the vault', () => {
       await expect(unlocked.vault.set(author, '0'.repeat(26), ENTRY)).rejects.toMatchObject({
         code: 'respondent.not_found',
       })
+      // Two first entries of one respondent at once: one entry key, and the last entry reads back.
+      const [fresh] = (
+        await unlocked.workspace.store.db
+          .selectFrom('respondents')
+          .select('id')
+          .where('id', '!=', id)
+          .limit(1)
+          .execute()
+      ).map((r) => r.id)
+      if (fresh === undefined) throw new Error('expected another respondent')
+      const second = { ...ENTRY, names: ['Vaultname Second-Synthetic'] }
+      await Promise.all([unlocked.vault.set(author, fresh, ENTRY), unlocked.vault.set(author, fresh, second)])
+      const keyed = (await unlocked.workspace.store.events({ limit: 10_000 })).filter(
+        (e) => e.body?.kind === 'vault.keyed' && e.body.respondentId === fresh,
+      )
+      expect(keyed).toHaveLength(1)
+      expect(await unlocked.vault.get(fresh)).toEqual(second)
     } finally {
       await unlocked.close()
     }
