@@ -1,5 +1,5 @@
 import type { UnlockedWorkspace } from '../keys/unlock-keys.ts'
-import { currentCodebook } from '../service/session.ts'
+import { currentCodebook } from '../workspace/current-codebook.ts'
 import { buildReport, type ReportOptions, type ReportResult } from './build-report.ts'
 
 /**

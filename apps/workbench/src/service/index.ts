@@ -8,7 +8,8 @@
  * Testimonies are addressed by {@link TestimonyRef} (respondent id + testimony id, as list rows
  * carry them): ids are random, and the respondent id leads to the rows without a scan.
  */
-export { WorkbenchSession, sessionFor, listAnalysts, addAnalyst, currentCodebook } from './session.ts'
+export { WorkbenchSession, sessionFor, listAnalysts, addAnalyst } from './session.ts'
+export { currentCodebook } from '../workspace/current-codebook.ts'
 export type { TestimonyRef } from './records.ts'
 export { listInbox, listTestimonies, type ListOptions } from './lists.ts'
 export { MAX_PAGE } from './cursor.ts'

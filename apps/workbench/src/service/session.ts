@@ -4,8 +4,6 @@ import { currentCodebook } from '../workspace/current-codebook.ts'
 import { serialised } from './serialised.ts'
 import type { Workspace } from '../workspace/workspace.ts'
 
-export { currentCodebook }
-
 /**
  * What every service call works in: the open store, the analyst profile the work is recorded
  * under (the author of every event: a label, not an account, DESIGN.md "Analysts") and the

@@ -5,6 +5,7 @@ import type { WorkspaceStore } from '@amanat/database'
 import { describeIssues, inputError, integrityError } from '@amanat/domain'
 import { writeFileDurably } from '../intake/durable-file.ts'
 import { overwriteAndUnlink } from '../keys/files.ts'
+import { serialised } from '../service/serialised.ts'
 import { VaultEntry, vaultTermsFor } from './vault-entry.ts'
 
 /** The vault's folder inside a workspace. A travel copy leaves it behind. */
@@ -44,13 +45,8 @@ export class Vault {
   set(author: string, respondentId: string, entry: unknown): Promise<void> {
     // One at a time: two first entries at once would each draw an entry key and record it, and
     // the file could end up sealed under the one the store did not keep.
-    const run = this.#writing.then(() => this.#set(author, respondentId, entry))
-    this.#writing = run.catch(() => undefined)
-    return run
+    return serialised(this, () => this.#set(author, respondentId, entry))
   }
-
-  /** The sets in flight, in order (see {@link set}). */
-  #writing: Promise<unknown> = Promise.resolve()
 
   async #set(author: string, respondentId: string, entry: unknown): Promise<void> {
     const parsed = VaultEntry.safeParse(entry)

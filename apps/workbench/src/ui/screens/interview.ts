@@ -61,6 +61,7 @@ function draw(
   )
   languagePicker.id = 'interview-language'
   const questions = questionnaireForm(questionnaire, language, kept?.answers)
+  const save = h('button', { type: 'submit' }, t('saveInterview'))
   const form = h(
     'form',
     { class: 'interview' },
@@ -102,7 +103,7 @@ function draw(
     ),
     checkbox('consentGivenOrally', 'yes', t('fConsentOral'), fields.consentGivenOrally),
     questions.element,
-    h('button', { type: 'submit' }, t('saveInterview')),
+    save,
   )
   const entered = (): InterviewFields => ({
     interviewer: valueOf(form, 'interviewer'),
@@ -115,7 +116,6 @@ function draw(
     draw(view, questionnaire, languagePicker.value, { fields: entered(), answers: questions.entered() })
     document.getElementById('interview-language')?.focus()
   })
-  const save = form.querySelector<HTMLButtonElement>(':scope > button[type=submit]')
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     const { interviewer, date, country, locality, consentGivenOrally } = entered()
@@ -137,8 +137,7 @@ function draw(
         })
         .catch(showError)
     // One interview per press: a second press (or Enter) while it saves would record it twice.
-    if (save === null) void send()
-    else whileBusy(save, send)
+    whileBusy(save, send)
   })
   view.replaceChildren(h('h1', {}, t('interviewTitle')), form)
 }
