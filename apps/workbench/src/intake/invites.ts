@@ -41,3 +41,15 @@ export function tokenFrom(text: string): InviteToken | null {
   const parsed = InviteToken.safeParse(compact)
   return parsed.success ? parsed.data : null
 }
+
+/**
+ * The token hash that `text` names: a token hash itself (64 hex digits, as `amanat invite revoke`
+ * and the vault show it), or the hash of the token in an invite link, code or bare token; null
+ * when it names none.
+ */
+export function tokenHashFrom(text: string): TokenHash | null {
+  const trimmed = text.trim().toLowerCase()
+  if (/^[0-9a-f]{64}$/.test(trimmed)) return trimmed as TokenHash
+  const token = tokenFrom(text)
+  return token === null ? null : tokenHash(token)
+}

@@ -34,7 +34,7 @@ export const ERASURE_LIMITS: readonly string[] = [
 export async function eraseInWorkspace(unlocked: UnlockedWorkspace, ref: string): Promise<WorkspaceErasure> {
   const { store, analyst } = unlocked.workspace
   const id = (await resumableId(unlocked, ref)) ?? (await findRespondent(store, ref)).id
-  const vaultEntryRemoved = unlocked.vault.remove(id)
+  const vaultEntryRemoved = await unlocked.vault.remove(id)
   const report = await eraseRespondent(store, analyst.id, id)
   const searchIndexPurged = await purgeSearchIndex(unlocked)
   return { ...report, vaultEntryRemoved, searchIndexPurged }

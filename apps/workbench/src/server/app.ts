@@ -10,6 +10,7 @@ import { recordRoutes } from './routes/record-routes.ts'
 import type { Work } from './routes/route-kit.ts'
 import { SESSION_COOKIE, sessionRoutes } from './routes/session-routes.ts'
 import { storyRoutes } from './routes/story-routes.ts'
+import { vaultRoutes } from './routes/vault-routes.ts'
 import type { UiSession } from './ui-session.ts'
 import { UI_CONTENT_TYPES, type UiFiles } from './ui-files.ts'
 
@@ -70,6 +71,7 @@ export function createWorkbenchApp(deps: WorkbenchAppDeps): Hono {
   app.route('/api', codingRoutes(openWork))
   app.route('/api', analysisRoutes(openWork))
   app.route('/api', storyRoutes(openWork))
+  app.route('/api', vaultRoutes(openWork))
   app.route(
     '/api',
     intakeRoutes(() => openWork().intake),

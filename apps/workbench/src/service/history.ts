@@ -84,6 +84,8 @@ const SUMMARIES: Summaries = {
   'coding.independent': (b, type) =>
     `Independent coding: ${b.types.length === 0 ? 'no incident types' : b.types.map(type).join(', ')}.`,
   'pseudonym.assigned': (b) => `Pseudonym assigned: ${b.pseudonym}.`,
+  // The entry itself lives in the vault, never in the log; its key is not shown.
+  'vault.keyed': () => 'Identifying details first kept in the vault.',
 }
 
 /** One line saying what an event did, in English, with codes as their labels. */

@@ -110,12 +110,17 @@ export class Vault {
     }
   }
 
-  /** Overwrites and removes the respondent's entry file. True when there was one. */
-  remove(respondentId: string): boolean {
-    const path = join(this.#dir, this.#fileName(respondentId))
-    if (!existsSync(path)) return false
-    overwriteAndUnlink(path)
-    return true
+  /**
+   * Overwrites and removes the respondent's entry file. True when there was one. In turn with
+   * {@link set}: a removal while an entry is being written must not be followed by that write.
+   */
+  remove(respondentId: string): Promise<boolean> {
+    return serialised(this, () => {
+      const path = join(this.#dir, this.#fileName(respondentId))
+      if (!existsSync(path)) return Promise.resolve(false)
+      overwriteAndUnlink(path)
+      return Promise.resolve(true)
+    })
   }
 
   /** The strings a story about this respondent must not contain (empty without an entry). */

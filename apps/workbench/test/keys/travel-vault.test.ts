@@ -72,6 +72,14 @@ describe('the vault', () => {
       )
       expect(keyed).toHaveLength(1)
       expect(await unlocked.vault.get(fresh)).toEqual(second)
+      // A removal asked for while an entry is being written comes after that write, not before it.
+      const [written, removed] = await Promise.all([
+        unlocked.vault.set(author, fresh, ENTRY),
+        unlocked.vault.remove(fresh),
+      ])
+      expect(written).toBeUndefined()
+      expect(removed).toBe(true)
+      expect(await unlocked.vault.get(fresh)).toBeNull()
     } finally {
       await unlocked.close()
     }

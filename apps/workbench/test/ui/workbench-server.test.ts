@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultCodebookPath } from '../../src/workspace/codebook-file.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
+import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
+import { anyFileContains, filesBelow } from '../support.ts'
 import { amanat, tempDir } from '../support/intake-fixtures.ts'
 import {
   PASSPHRASE,
@@ -347,6 +349,92 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     expect((await remove(story.id)).status).toBe(200)
     expect((await list()).stories).toEqual([])
     expect(JSON.parse((await remove(story.id)).body)).toMatchObject({ error: 'story.not_found' })
+  })
+
+  it("keeps a respondent's identifying details in the vault: read, set, checked against stories, removed", async () => {
+    await post('/api/unlock', { passphrase: PASSPHRASE })
+    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
+    await post('/api/profile', { analystId: state.profiles[0]?.id })
+    const [row] = (JSON.parse((await get('/api/testimonies')).body) as { items: { respondentId: string }[] })
+      .items
+    const respondentBase = `/api/respondents/${row?.respondentId ?? ''}`
+    const vault = `${respondentBase}/vault`
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
+
+    // Synthetic details, with marker strings that must never reach the workspace in clear.
+    const token = newInviteToken()
+    const details = {
+      names: ['Vaultmarker Qadirova'],
+      contacts: [{ kind: 'phone', value: '+7 701 555 01 23' }],
+      address: 'Vaultmarker street 7, Almaty',
+      documents: [{ kind: 'passport', number: 'VM0042317' }],
+      relativeNames: ['Vaultmarker Senior'],
+    }
+    const set = await post(vault, { ...details, invite: `https://intake.invalid/#q=x&t=${token}&f=y` })
+    expect(set.status).toBe(200)
+    const kept = { ...details, inviteTokenHash: tokenHash(token) }
+    expect(JSON.parse(set.body)).toEqual({ entry: kept })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: kept })
+    for (const marker of ['Vaultmarker', 'VM0042317', '701 555', token])
+      expect(anyFileContains(ws, marker), marker).toBeNull()
+    // Sending the hash back, as the page does when the invite is left alone, keeps it.
+    const again = await post(vault, { ...details, names: ['Vaultmarker Q.'], invite: tokenHash(token) })
+    expect(JSON.parse(again.body)).toMatchObject({
+      entry: { names: ['Vaultmarker Q.'], inviteTokenHash: tokenHash(token) },
+    })
+
+    // The story check now knows the name and the phone number from the vault (one finding per
+    // source and kind, so each is checked on its own), and passes a text with neither.
+    const stories = `${respondentBase}/stories`
+    const storyWith = async (text: string, storyId?: string) => {
+      const saved = await post(stories, {
+        language: 'en',
+        title: 'A call',
+        text,
+        publish: false,
+        ...(storyId === undefined ? {} : { storyId }),
+      })
+      const { story } = JSON.parse(saved.body) as { story: { id: string } }
+      const check = JSON.parse((await get(`${stories}/${story.id}/check`)).body) as {
+        findings: { source: string }[]
+      }
+      return { id: story.id, vault: check.findings.filter((f) => f.source === 'vault').length }
+    }
+    const written = await storyWith('Synthetic: Vaultmarker Q. was called.')
+    expect(written.vault).toBe(1)
+    expect((await storyWith('Synthetic: someone was called on 7015550123.', written.id)).vault).toBe(1)
+    expect((await storyWith('Synthetic: someone was called.', written.id)).vault).toBe(0)
+
+    const refusals: [string, unknown, string][] = [
+      [vault, { ...details, invite: 'not an invite' }, 'invite.unrecognised'],
+      [vault, { ...details, contacts: [{ kind: 'pager', value: '123' }], invite: null }, 'request.invalid'],
+      [vault, { ...details, names: [' '], invite: null }, 'request.invalid'],
+      [vault, { ...details, invite: null, inviteTokenHash: null }, 'request.invalid'],
+      [`/api/respondents/${'0'.repeat(26)}/vault`, { ...details, invite: null }, 'respondent.not_found'],
+    ]
+    for (const [path, body, code] of refusals) {
+      const refused = await post(path, body)
+      expect(refused.status, code).toBe(400)
+      expect(JSON.parse(refused.body)).toMatchObject({ error: code })
+      expect(refused.body).not.toContain('Vaultmarker')
+    }
+    expect(JSON.parse((await get(vault)).body)).toMatchObject({ entry: { names: ['Vaultmarker Q.'] } })
+
+    const remove = () =>
+      rawRequest(workbench.origin, vault, {
+        method: 'DELETE',
+        headers: pageWrite(workbench.origin, cookie),
+        body: {},
+      })
+    expect(JSON.parse((await remove()).body)).toEqual({ removed: true })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
+    expect(JSON.parse((await remove()).body)).toEqual({ removed: false })
+    expect(filesBelow(join(ws, 'vault'))).toEqual([])
+    await rawRequest(workbench.origin, `${stories}/${written.id}`, {
+      method: 'DELETE',
+      headers: pageWrite(workbench.origin, cookie),
+      body: {},
+    })
   })
 
   it('locks itself after idling: data routes answer 423 and the state says locked', async () => {

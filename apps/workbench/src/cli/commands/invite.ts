@@ -8,7 +8,7 @@ import { addDays, utcToday } from '../../intake/days.ts'
 import { SERVER_HELP, SERVER_OPTIONS, serverFrom, wholeNumber } from '../../intake/intake-options.ts'
 import { intakeEvents, publications } from '../../intake/intake-log.ts'
 import { openIntakeSession, type IntakeSession } from '../../intake/intake-session.ts'
-import { tokenFrom, tokenHash } from '../../intake/invites.ts'
+import { tokenHashFrom } from '../../intake/invites.ts'
 import { issueInvites } from '../../intake/issue-invites.ts'
 import { createServerClient, serverOrigin } from '../../intake/server-client.ts'
 import { credentialFor, givenCredential, rememberCredential } from '../../intake/server-credentials.ts'
@@ -116,12 +116,11 @@ function hashOf(target: string, issued: readonly TokenHash[]): TokenHash {
   if (/^[0-9a-f]{8,64}$/.test(text)) {
     const matches = issued.filter((h) => h.startsWith(text))
     if (matches.length === 1 && matches[0] !== undefined) return matches[0]
-    if (text.length === 64) return text as TokenHash
     if (matches.length > 1) throw inputError('invite.ambiguous', `${text} matches ${String(matches.length)} invites; give more of the hash.`)
   }
-  const token = tokenFrom(target)
-  if (token === null) throw inputError('invite.unrecognised', 'Give an invite link, an invite code, a token, or a token hash issued from this workspace.')
-  return tokenHash(token)
+  const hash = tokenHashFrom(target)
+  if (hash === null) throw inputError('invite.unrecognised', 'Give an invite link, an invite code, a token, or a token hash issued from this workspace.')
+  return hash
 }
 
 /** The questionnaire to invite to: --questionnaire, else the only one published on this server. */
