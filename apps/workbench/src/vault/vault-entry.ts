@@ -2,6 +2,11 @@ import { z } from 'zod'
 
 const Text = (max: number) => z.string().trim().min(1).max(max)
 
+/** How a respondent can be reached. */
+export const CONTACT_KINDS = ['phone', 'email', 'wechat', 'whatsapp', 'telegram', 'signal', 'other'] as const
+/** Documents whose numbers identify a respondent. */
+export const DOCUMENT_KINDS = ['passport', 'national_id', 'residence_permit', 'asylum_case', 'other'] as const
+
 /**
  * A respondent's vault entry: the structured details that identify them (DESIGN.md, "Vault"),
  * which coding never needs. Free text stays in the workspace; only these fields live in the vault.
@@ -14,7 +19,7 @@ export const VaultEntry = z
       .array(
         z
           .object({
-            kind: z.enum(['phone', 'email', 'wechat', 'whatsapp', 'telegram', 'signal', 'other']),
+            kind: z.enum(CONTACT_KINDS),
             value: Text(300),
           })
           .strict(),
@@ -25,7 +30,7 @@ export const VaultEntry = z
       .array(
         z
           .object({
-            kind: z.enum(['passport', 'national_id', 'residence_permit', 'asylum_case', 'other']),
+            kind: z.enum(DOCUMENT_KINDS),
             number: Text(100),
           })
           .strict(),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -361,6 +361,58 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await axeViolations(page)).toEqual([])
   })
 
+  it('keeps identifying details in the vault, off the screen until asked for, and removes them', async () => {
+    const reveal = page.locator('#vault button[aria-controls=vault-body]')
+    expect(await page.locator('#vault-form').count()).toBe(0)
+    await reveal.click()
+    await page.locator('#vault-form').waitFor()
+    expect(await reveal.isHidden()).toBe(true)
+    expect(
+      await page.evaluate(() => document.activeElement?.matches('#vault-form textarea[name=names]')),
+    ).toBe(true)
+    await page.fill('#vault-form textarea[name=names]', 'Vaultmarker Synthetic')
+    await page.fill('#vault-contacts input[name=contacts-value]', '+90 555 010 99 88')
+    await page.click('#vault-contacts button')
+    expect(await page.evaluate(() => document.activeElement?.matches('#vault-contacts select'))).toBe(true)
+    expect(await page.locator('#vault-contacts select').count()).toBe(2)
+    expect(await axeViolations(page)).toEqual([])
+    // Another save on the screen draws the reader again: what was typed is still there.
+    const before = await page.locator('#vault-form').elementHandle()
+    await page.click('#consent button[type=submit]')
+    await page.waitForFunction((form) => form?.isConnected === false, before)
+    expect(await page.locator('#vault-form textarea[name=names]').inputValue()).toBe('Vaultmarker Synthetic')
+    expect(await page.locator('#vault-contacts input[name=contacts-value]').first().inputValue()).toBe(
+      '+90 555 010 99 88',
+    )
+    // Saved (two presses, one save), the details leave the screen and the keyboard is on the panel.
+    await page.click('#vault-form button[type=submit]', { clickCount: 2 })
+    await eventually(() => page.locator('#vault-form').count()).toBe(0)
+    await eventually(() => page.evaluate(() => document.activeElement?.closest('#vault') !== null)).toBe(true)
+    expect(await page.locator('body').textContent()).not.toContain('Vaultmarker')
+
+    await page.locator('#vault button[aria-controls=vault-body]').click()
+    await page.locator('#vault-form').waitFor()
+    expect(await page.locator('#vault-form textarea[name=names]').inputValue()).toBe('Vaultmarker Synthetic')
+    expect(await page.locator('#vault-contacts input[name=contacts-value]').first().inputValue()).toBe(
+      '+90 555 010 99 88',
+    )
+    await page.click('#vault-form button.secondary')
+    expect(await page.locator('#vault-form').count()).toBe(0)
+    expect(
+      await page.evaluate(() => document.activeElement?.matches('#vault button[aria-controls=vault-body]')),
+    ).toBe(true)
+
+    await page.locator('#vault button[aria-controls=vault-body]').click()
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.click('#vault-form button.danger')
+    await eventually(() => page.locator('#vault-form').count()).toBe(0)
+    await page.locator('#vault button[aria-controls=vault-body]').click()
+    await page.locator('#vault-form').waitFor()
+    expect(await page.locator('#vault-form textarea[name=names]').inputValue()).toBe('')
+    expect(await page.locator('#vault-form button.danger').count()).toBe(0)
+    await page.click('#vault-form button.secondary')
+  })
+
   it('shows the coding screen in Uyghur, right to left, with the content in its own direction', async () => {
     await page.selectOption('#language', 'ug')
     await page.locator('html[dir=rtl][lang=ug]').waitFor()
@@ -566,6 +618,9 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       expect(named).toHaveLength(1)
       expect(named[0]?.disclosure).toBe('pseudonym')
       expect(named[0]?.consent_uses).toContain('anonymised_story')
+      // The vault entry was saved once for two presses (one entry key), then removed.
+      expect(events.filter((e) => e.kind === 'vault.keyed')).toHaveLength(1)
+      expect(existsSync(join(ws, 'vault')) ? readdirSync(join(ws, 'vault')) : []).toEqual([])
       const story = events.findLast((e) => e.kind === 'story.recorded')
       expect(story?.author).toBe(workspace.analyst.id)
       expect(story?.body).toMatchObject({ story: { title: 'Threats over the phone', publish: true } })

@@ -13,13 +13,15 @@ import { clearNotice, showError, showSaved } from './notice.ts'
 import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
 import { storiesPanel } from './stories-panel.ts'
+import { vaultPanel } from './vault-panel.ts'
 import { codeLabel, codeOptions, countryLabel } from './vocab.ts'
 
 /**
  * The reader and coding screen for one testimony: on one side what the respondent said (answers,
  * their account in their own language, attachments shown from this server only, and the analyst's
  * translation), on the other the coding: incidents, relatives, identifiers, impacts, review,
- * consent and pseudonym, case stories, and the record's history. Keyboard: `n` new incident, `1`–`9` type,
+ * consent and pseudonym, the identifying details kept in the vault (shown only when asked for),
+ * case stories, and the record’s history. Keyboard: `n` new incident, `1`–`9` type,
  * `s` save, `Esc` close, `j`/`k` next and previous testimony of the last list.
  */
 export function readerScreen(view: HTMLElement, respondentId: string, testimonyId: string): Promise<boolean> {
@@ -143,6 +145,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
           impactsForm(respondentBase, respondent.impacts),
           reviewPanel(base, data, after),
           consentPanel(respondentBase, respondent, after),
+          vaultPanel(respondentBase, after),
           storiesPanel(respondentBase, respondent),
           historyPanel(respondentBase),
         ),
