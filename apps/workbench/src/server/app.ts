@@ -53,6 +53,13 @@ export function createWorkbenchApp(deps: WorkbenchAppDeps): Hono {
     return session.during(next)
   }
   app.use('/api/*', requireSession)
+  // A recode in another process (a second workbench on a team's store) moves the codebook on:
+  // each data request takes up the version in force first (one indexed lookup when unchanged).
+  app.use('/api/*', async (c, next) => {
+    const unlocked = session.unlocked
+    if (unlocked?.chosen === true && c.req.path !== '/api/state') await unlocked.service.refresh()
+    return next()
+  })
 
   const openWork = (): Work => {
     const unlocked = session.unlocked

@@ -72,8 +72,8 @@ async function adoptAndCarryOver(
   to: Codebook,
   toRef: string,
 ): Promise<RecodeReport> {
-  await session.store.append(session.analyst.id, { kind: 'codebook.adopted', codebook: to })
-  session.adopted(to)
+  const adoption = await session.store.append(session.analyst.id, { kind: 'codebook.adopted', codebook: to })
+  session.adopted(to, adoption.seq)
 
   let recoded = 0
   const attention = new Map<string, { testimonyId: string; respondentId: string; reasons: string[] }>()

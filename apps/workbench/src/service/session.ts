@@ -1,6 +1,6 @@
 import { AnalystId, AnalystProfile, codebookRef, inputError, newId, type Codebook } from '@amanat/domain'
 import type { WorkspaceStore } from '@amanat/database'
-import { currentCodebook } from '../workspace/current-codebook.ts'
+import { latestAdoption, latestAdoptionSeq } from '../workspace/current-codebook.ts'
 import { serialised } from './serialised.ts'
 import type { Workspace } from '../workspace/workspace.ts'
 
@@ -15,11 +15,14 @@ export class WorkbenchSession {
   readonly store: WorkspaceStore
   #analyst: AnalystProfile
   #codebook: Codebook
+  /** The seq of the `codebook.adopted` that {@link codebook} came from. */
+  #adoptedAt: number
 
-  private constructor(store: WorkspaceStore, analyst: AnalystProfile, codebook: Codebook) {
+  private constructor(store: WorkspaceStore, analyst: AnalystProfile, adoption: { seq: number; codebook: Codebook }) {
     this.store = store
     this.#analyst = analyst
-    this.#codebook = codebook
+    this.#codebook = adoption.codebook
+    this.#adoptedAt = adoption.seq
   }
 
   /**
@@ -30,7 +33,7 @@ export class WorkbenchSession {
    */
   static async open(store: WorkspaceStore, analystId: string): Promise<WorkbenchSession> {
     const analyst = await findAnalyst(store, analystId)
-    return new WorkbenchSession(store, analyst, await currentCodebook(store))
+    return new WorkbenchSession(store, analyst, await latestAdoption(store))
   }
 
   /** The analyst every event of this session is recorded under. */
@@ -53,9 +56,23 @@ export class WorkbenchSession {
     this.#analyst = await findAnalyst(this.store, analystId)
   }
 
-  /** Called by a recode once its `codebook.adopted` is stored. */
-  adopted(codebook: Codebook): void {
+  /** Called by a recode once its `codebook.adopted` (at `seq`) is stored. */
+  adopted(codebook: Codebook, seq: number): void {
     this.#codebook = codebook
+    this.#adoptedAt = seq
+  }
+
+  /**
+   * Takes up a codebook adopted since this session read its own: by a recode in another process
+   * on the same store (a team's PostgreSQL workspace, a second workbench). Called before each
+   * request, so coding is checked against and recorded under the version in force, not the one
+   * the session started with. One indexed lookup when nothing changed.
+   */
+  async refresh(): Promise<void> {
+    if ((await latestAdoptionSeq(this.store)) === this.#adoptedAt) return
+    const adoption = await latestAdoption(this.store)
+    this.#codebook = adoption.codebook
+    this.#adoptedAt = adoption.seq
   }
 
   #recoding = false

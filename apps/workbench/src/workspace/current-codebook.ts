@@ -10,6 +10,11 @@ import type { WorkspaceStore } from '@amanat/database'
  * @throws AmanatError integrity `workspace.codebook_missing` when no codebook was ever adopted.
  */
 export async function currentCodebook(store: WorkspaceStore): Promise<Codebook> {
+  return (await latestAdoption(store)).codebook
+}
+
+/** The seq of the latest `codebook.adopted`: one indexed lookup, to tell whether a recode moved the workspace on. */
+export async function latestAdoptionSeq(store: WorkspaceStore): Promise<number | null> {
   const latest = await store.db
     .selectFrom('events')
     .select('seq')
@@ -17,12 +22,21 @@ export async function currentCodebook(store: WorkspaceStore): Promise<Codebook> 
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst()
-  const [event] =
-    latest === undefined ? [] : await store.events({ afterSeq: Number(latest.seq) - 1, limit: 1 })
+  return latest === undefined ? null : Number(latest.seq)
+}
+
+/**
+ * {@link currentCodebook} with the seq of the event that adopted it.
+ *
+ * @throws AmanatError integrity `workspace.codebook_missing` when no codebook was ever adopted.
+ */
+export async function latestAdoption(store: WorkspaceStore): Promise<{ readonly seq: number; readonly codebook: Codebook }> {
+  const seq = await latestAdoptionSeq(store)
+  const [event] = seq === null ? [] : await store.events({ afterSeq: seq - 1, limit: 1 })
   const parsed = event?.body?.kind === 'codebook.adopted' ? Codebook.safeParse(event.body.codebook) : null
-  if (parsed?.success !== true)
+  if (seq === null || parsed?.success !== true)
     throw integrityError('workspace.codebook_missing', 'This workspace has adopted no codebook.')
-  return parsed.data
+  return { seq, codebook: parsed.data }
 }
 
 /**

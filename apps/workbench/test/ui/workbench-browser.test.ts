@@ -558,13 +558,28 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
   it('recodes to a new codebook version from its screen, once for two presses', async () => {
     await page.evaluate(() => (location.hash = '#/recode'))
     await page.locator('form.recode').waitFor()
-    const yaml = readFileSync(defaultCodebookPath(), 'utf8').replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
+    // Version 1.1.0 adds one harassment type (synthetic).
+    const yaml = readFileSync(defaultCodebookPath(), 'utf8')
+      .replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
+      .replace(
+        /^  harassment_types:\n/m,
+        '  harassment_types:\n    - code: synthetic_new_type\n      labels:\n        en: Synthetic new type\n        ug: سىنتېتىك يېڭى تۈر\n        zh: 合成新类型\n        tr: Sentetik yeni tür\n',
+      )
     await page.fill('form.recode textarea[name=codebook]', yaml)
     await page.click('form.recode button[type=submit]', { clickCount: 2 })
     await page.locator('#recode-report h2').waitFor()
     // The outcome takes the keyboard, and the second press neither recoded again nor was refused.
     expect(await focused(page)).toBe('H2 in #recode-report')
     expect(await page.locator('#notice.error').count()).toBe(0)
+    // Coding goes on under the new version: its new type is offered, by its label (the interface is in Uyghur by now).
+    await page.evaluate(() => (location.hash = '#/inbox'))
+    await page.locator('table.list tbody tr a').first().click()
+    await eventually(() => page.locator('#coding-title small').textContent()).toContain('1.1.0')
+    await page.locator('body').press('n')
+    await page.locator('.coding-form select[name=type]').waitFor()
+    expect(
+      await page.locator('.coding-form select[name=type] option[value=synthetic_new_type]').textContent(),
+    ).toBe('سىنتېتىك يېڭى تۈر')
   })
 
   it('made no request outside 127.0.0.1', () => {

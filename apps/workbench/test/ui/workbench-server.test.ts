@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseCodebook } from '@amanat/domain'
 import { defaultCodebookPath } from '../../src/workspace/codebook-file.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
@@ -255,6 +256,52 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     expect(JSON.parse((await get('/api/codebook')).body)).toMatchObject({ codebook: { version: '1.1.0' } })
     const agreement = JSON.parse((await get('/api/agreement')).body) as { types: unknown[] }
     expect(Array.isArray(agreement.types)).toBe(true)
+  })
+
+  it('codes under a codebook another workbench adopted meanwhile (a team store), not the one it started with', async () => {
+    await post('/api/unlock', { passphrase: PASSPHRASE })
+    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
+    await post('/api/profile', { analystId: state.profiles[0]?.id })
+    const [row] = (
+      JSON.parse((await get('/api/testimonies')).body) as {
+        items: { respondentId: string; testimonyId: string }[]
+      }
+    ).items
+    const base = `/api/testimonies/${row?.respondentId ?? ''}/${row?.testimonyId ?? ''}`
+    const before = JSON.parse((await get('/api/codebook')).body) as { codebook: { version: string } }
+    // Another process adopts the next version, with one more harassment type (synthetic).
+    const next = parseCodebook(
+      readFileSync(defaultCodebookPath(), 'utf8')
+        .replace(/^version: 1\.0\.0$/m, 'version: 9.0.0')
+        .replace(
+          /^  harassment_types:\n/m,
+          '  harassment_types:\n    - code: synthetic_new_type\n      labels:\n        en: Synthetic new type\n        ug: سىنتېتىك يېڭى تۈر\n        zh: 合成新类型\n        tr: Sentetik yeni tür\n',
+        ),
+      'next.yaml',
+    )
+    const other = await openWorkspace(ws, PASSPHRASE)
+    try {
+      await other.store.append(other.analyst.id, { kind: 'codebook.adopted', codebook: next })
+    } finally {
+      await other.close()
+    }
+    expect(before.codebook.version).not.toBe('9.0.0')
+    const coded = await post(`${base}/incidents`, {
+      type: 'synthetic_new_type',
+      channel: 'phone_call',
+      perpetrator: null,
+      target: 'self',
+      relativeId: null,
+      receivedIn: { country: 'TR' },
+      originatedIn: { country: null },
+      date: { precision: 'year', value: '2021' },
+      confidence: 'high',
+      note: null,
+    })
+    expect(coded.status, coded.body).toBe(200)
+    expect(JSON.parse(coded.body)).toMatchObject({ incident: { codebook: 'amanat-default@9.0.0' } })
+    expect(JSON.parse((await get('/api/codebook')).body)).toMatchObject({ codebook: { version: '9.0.0' } })
+    expect(JSON.parse((await get(base)).body)).toMatchObject({ codebookRef: 'amanat-default@9.0.0' })
   })
 
   it('builds the report from the page as a release, and an unchanged rebuild records nothing', async () => {

@@ -14,7 +14,7 @@ import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
 import { storiesPanel } from './stories-panel.ts'
 import { vaultPanel } from './vault-panel.ts'
-import { codeLabel, codeOptions, countryLabel } from './vocab.ts'
+import { codeLabel, codeOptions, countryLabel, keepCodebook } from './vocab.ts'
 
 /**
  * The reader and coding screen for one testimony: on one side what the respondent said (answers,
@@ -165,7 +165,8 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
   // Resolves true once drawn, false when the testimony could not be read (the error is shown).
   return api
     .get<TestimonyView>(base)
-    .then((data) => {
+    .then(async (data) => {
+      await keepCodebook(data.codebookRef)
       show(data)
       return true
     })

@@ -3,6 +3,7 @@ import { api } from '../api.ts'
 import { field, focusHeading, h, valueOf, whileBusy } from '../dom.ts'
 import { t } from '../i18n/i18n.ts'
 import { showError } from './notice.ts'
+import { keepCodebook } from './vocab.ts'
 
 /**
  * Recoding to a new codebook version: the new codebook and a mapping `old: new`, one per line.
@@ -41,7 +42,9 @@ export function recodeScreen(view: HTMLElement): void {
     whileBusy(go, () =>
       api
         .post<RecodeReport>('/api/recode', { codebook: valueOf(form, 'codebook'), mapping })
-        .then((result) => {
+        .then(async (result) => {
+          // The forms offer the new version's codes from now on.
+          await keepCodebook(result.codebookRef)
           report.replaceChildren(
             h('h2', {}, t('recodeDone', { n: result.recoded, ref: result.codebookRef })),
             h(

@@ -1,4 +1,13 @@
-import { activeCodes, countryCodes, countryName, labelOf, type SectionName } from '@amanat/domain'
+import {
+  activeCodes,
+  codebookRef,
+  countryCodes,
+  countryName,
+  labelOf,
+  type Codebook,
+  type SectionName,
+} from '@amanat/domain'
+import { api } from '../api.ts'
 import { uiLanguage } from '../i18n/i18n.ts'
 import { page } from '../state.ts'
 
@@ -18,6 +27,16 @@ export function codeOptions(section: SectionName): (readonly [string, string])[]
 export function codeLabel(section: SectionName, code: string | null): string {
   if (code === null) return '—'
   return page.codebook === null ? code : labelOf(page.codebook, section, code, uiLanguage())
+}
+
+/**
+ * Fetches the codebook again when `ref`, the version the server codes under, is not the one the
+ * page holds: after a recode, here or in another workbench on the same store, the forms offer the
+ * new version's codes, not the ones the page was opened with.
+ */
+export async function keepCodebook(ref: string): Promise<void> {
+  if (page.codebook !== null && codebookRef(page.codebook) === ref) return
+  page.codebook = (await api.get<{ codebook: Codebook }>('/api/codebook')).codebook
 }
 
 let countries: { language: string; options: (readonly [string, string])[] } | null = null
