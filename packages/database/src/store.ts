@@ -294,7 +294,7 @@ class Store implements WorkspaceStore {
       .execute()
     const subjects = [...new Set(rows.flatMap((row) => (row.subject === null ? [] : [row.subject])))]
     const stored = await this.#engine.storedKeys(subjects)
-    const session = this.#keyring.session((subject) => stored.get(subject) ?? null)
+    const session = this.#keyring.readingSession((subject) => stored.get(subject) ?? null)
     const events = rows.map((row) => decodeEvent(row, session))
     session.commit()
     return events

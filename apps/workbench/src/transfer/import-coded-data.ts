@@ -116,8 +116,9 @@ async function respondentCount(workspace: Workspace): Promise<number> {
 }
 
 /**
- * The problems that stop the import among `drafts`' keys: a key held by more than one respondent,
- * or by one whose testimony did not come from an import. Records in `held` the respondent number
+ * The problems that stop the import among `drafts`' keys: a key of a respondent the workspace
+ * erased, a key held by more than one respondent, or by one whose testimony did not come from an
+ * import. Records in `held` the respondent number
  * of each key the import will compare and replace.
  */
 async function checkKeys(
@@ -126,6 +127,26 @@ async function checkKeys(
   held: Map<string, number>,
 ): Promise<RowProblem[]> {
   const db = workspace.store.db
+  // An erased respondent is never brought back, not even by importing the same file again.
+  const erased = new Set(
+    (
+      await db
+        .selectFrom('erased_respondents')
+        .select('respondent_id')
+        .where(
+          'respondent_id',
+          'in',
+          drafts.map((d) => importedRespondentId(d.key)),
+        )
+        .execute()
+    ).map((row) => row.respondent_id),
+  )
+  const gone: RowProblem[] = drafts
+    .filter((draft) => erased.has(importedRespondentId(draft.key)))
+    .map((draft) => ({
+      line: draft.firstLine,
+      message: `respondent_key: ${draft.key} was erased from this workspace, and an erased respondent is never brought back; leave their rows out of the file`,
+    }))
   const found = await db
     .selectFrom('respondents')
     .select(['key', 'respondent_no'])
@@ -135,7 +156,7 @@ async function checkKeys(
       drafts.map((d) => d.key),
     )
     .execute()
-  if (found.length === 0) return []
+  if (found.length === 0) return gone
   const byKey = new Map<string, number[]>()
   for (const row of found) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row.respondent_no])
   const testimonies = await db
@@ -150,7 +171,7 @@ async function checkKeys(
   const testimonyIds = new Map<number, string[]>()
   for (const t of testimonies)
     testimonyIds.set(t.respondent_no, [...(testimonyIds.get(t.respondent_no) ?? []), t.id])
-  const problems: RowProblem[] = []
+  const problems: RowProblem[] = [...gone]
   for (const draft of drafts) {
     const numbers = byKey.get(draft.key) ?? []
     const [no] = numbers

@@ -15,6 +15,7 @@ import { generateStudy } from '@amanat/synthetic'
 import { stringify } from 'csv-stringify/sync'
 import fc from 'fast-check'
 import { sql } from 'kysely'
+import { eraseRespondent } from '@amanat/database'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PROPERTY_RUNS, sized } from '../../../../tools/test-support/profile.ts'
 import {
@@ -94,6 +95,35 @@ describe('amanat import, pass by pass', () => {
     expect(outcome.problems[0]?.message).toContain('came from a questionnaire or an interview')
     expect(outcome.problems[1]?.message).toContain('is held by 2 respondents')
     expect(await eventCount(target)).toBe(before)
+  })
+
+  it('refuses to bring back a respondent the workspace erased, before it writes anything', async () => {
+    const target = await workspace()
+    const bodies = [...generateStudy({ seed: 'import-erased', respondents: 3, codebook: CODEBOOK })]
+    const rows = bodies.map((body) => cellsOfRespondent(body.respondent, body.incidents))
+    const file = csvOf(rows.flat())
+    expect(await importCodedData(target, { path: file, format: 'csv' })).toMatchObject({
+      ok: true,
+      written: 3,
+    })
+    const key = rows[1]?.[0]?.respondent_key ?? ''
+    const [erased] = await target.store.db
+      .selectFrom('respondents')
+      .select('id')
+      .where('key', '=', key)
+      .execute()
+    if (erased === undefined) throw new Error('expected the imported respondent')
+    await eraseRespondent(target.store, target.analyst.id, erased.id)
+    const before = await eventCount(target)
+
+    // The same file again: the erased respondent's rows are refused by line, and nothing is written.
+    const again = await importCodedData(target, { path: file, format: 'csv' })
+    expect(again.ok).toBe(false)
+    if (again.ok) return
+    expect(again.problems.map((p) => p.line)).toEqual([2 + (rows[0]?.length ?? 0)])
+    expect(again.problems[0]?.message).toContain('was erased from this workspace')
+    expect(await eventCount(target)).toBe(before)
+    expect(await target.store.respondentNo(erased.id)).toBeNull()
   })
 
   it('compares and writes across batches: every respondent once, then only the changed ones', async () => {

@@ -153,6 +153,7 @@ async function sessionFor(
   subjects: ReadonlySet<string>,
 ): Promise<KeySession> {
   const stored = new Map<string, StoredSubjectKey>()
+  const erased = new Set<string>()
   if (subjects.size > 0) {
     const rows = await trx
       .selectFrom('subject_keys')
@@ -161,6 +162,15 @@ async function sessionFor(
       .execute()
     for (const row of rows)
       stored.set(row.subject, { wrappedKey: row.wrapped_key, respondentNo: row.respondent_no })
+    const gone = await trx
+      .selectFrom('erased_respondents')
+      .select('respondent_id')
+      .where('respondent_id', '=', sql<string>`any(${[...subjects]})`)
+      .execute()
+    for (const row of gone) erased.add(row.respondent_id)
   }
-  return keyring.session((subject) => stored.get(subject) ?? null)
+  return keyring.session(
+    (subject) => stored.get(subject) ?? null,
+    (subject) => erased.has(subject),
+  )
 }

@@ -18,6 +18,7 @@ import { SqliteWriter } from './sqlite-writer.ts'
 interface LogStatements {
   readonly head: Statement<[], { seq: number; hash: Buffer }>
   readonly chunk: Statement<[number, number], EventTable>
+  readonly erased: Statement<[string], { seq: number }>
 }
 
 /**
@@ -52,6 +53,7 @@ export class SqliteEngine implements StoreEngine {
     this.#statements ??= {
       head: this.#connection.prepare('select "seq", "hash" from "events" order by "seq" desc limit 1'),
       chunk: this.#connection.prepare('select * from "events" where "seq" > ? order by "seq" limit ?'),
+      erased: this.#connection.prepare('select "seq" from "erased_respondents" where "respondent_id" = ?'),
     }
     return this.#statements
   }
@@ -170,7 +172,10 @@ export class SqliteEngine implements StoreEngine {
   }
 
   #session(keyring: SubjectKeyring): KeySession {
-    return keyring.session((subject) => this.#directory.find(subject))
+    return keyring.session(
+      (subject) => this.#directory.find(subject),
+      (subject) => this.#prepared.erased.get(subject) !== undefined,
+    )
   }
 
   #inTransaction<T>(work: () => T): T {

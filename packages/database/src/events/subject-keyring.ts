@@ -1,3 +1,4 @@
+import { AmanatError, inputError } from '@amanat/domain'
 import type { Entropy } from '../entropy.ts'
 import { DATA_KEY_LENGTH, keyAad, open, seal } from './body-seal.ts'
 
@@ -9,6 +10,9 @@ export interface StoredSubjectKey {
 
 /** Where a batch finds what is already stored for a subject; null when there is nothing. */
 export type StoredKeyLookup = (subject: string) => StoredSubjectKey | null
+
+/** Whether the workspace erased `subject` (`erased_respondents`): no key may be made for it again. */
+export type ErasedLookup = (subject: string) => boolean
 
 /** A subject's data key, unwrapped, with the respondent's number. */
 export interface SubjectKey {
@@ -38,8 +42,19 @@ export class SubjectKeyring {
   }
 
   /** A session for one transaction: keys it finds or creates reach the cache only on commit. */
-  session(lookup: StoredKeyLookup): KeySession {
-    return new KeySession(this, lookup)
+  session(lookup: StoredKeyLookup, erased: ErasedLookup): KeySession {
+    return new KeySession(this, lookup, erased)
+  }
+
+  /** A session that only opens stored keys (reading the log): asked to make one, it fails. */
+  readingSession(lookup: StoredKeyLookup): KeySession {
+    return new KeySession(this, lookup, () => {
+      throw new AmanatError(
+        'internal',
+        'workspace.read_only_keys',
+        'A key was asked for while only reading the log.',
+      )
+    })
   }
 
   /** The unwrapped key of `subject` if cached. */
@@ -91,11 +106,13 @@ export class SubjectKeyring {
 export class KeySession {
   readonly #ring: SubjectKeyring
   readonly #lookup: StoredKeyLookup
+  readonly #erased: ErasedLookup
   readonly #seen = new Map<string, SubjectKey>()
 
-  constructor(ring: SubjectKeyring, lookup: StoredKeyLookup) {
+  constructor(ring: SubjectKeyring, lookup: StoredKeyLookup, erased: ErasedLookup) {
     this.#ring = ring
     this.#lookup = lookup
+    this.#erased = erased
   }
 
   /**
@@ -103,6 +120,9 @@ export class KeySession {
    * key is created, the respondent is numbered `seq`, and `wrapped` holds the bytes to store in
    * `subject_keys` in this transaction; otherwise `wrapped` is null. A new subject's key is a copy
    * of `offered` when given (a prepared event's key), else drawn here.
+   *
+   * @throws AmanatError input `respondent.erased` for a subject the workspace erased: a new key
+   *   would bring them back under their old id (the caller's transaction then rolls back whole).
    */
   keyForWriting(
     subject: string,
@@ -111,6 +131,11 @@ export class KeySession {
   ): SubjectKey & { readonly wrapped: Buffer | null } {
     const existing = this.keyForReading(subject)
     if (existing !== null) return { ...existing, wrapped: null }
+    if (this.#erased(subject))
+      throw inputError(
+        'respondent.erased',
+        'This respondent was erased: nothing more can be recorded about them.',
+      )
     const created = this.#ring.create(subject, offered)
     const entry = { key: created.key, respondentNo: seq }
     this.#seen.set(subject, entry)

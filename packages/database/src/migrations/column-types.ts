@@ -1,4 +1,4 @@
-import { sql, type ColumnDataType, type CreateTableBuilder } from 'kysely'
+import { sql, type ColumnDataType, type CreateTableBuilder, type RawBuilder } from 'kysely'
 
 /**
  * What the dialects spell differently. Migrations take these instead of naming types
@@ -14,6 +14,8 @@ export interface ColumnTypes {
   readonly bytes: ColumnDataType
   readonly clustered: boolean
   readonly keysBySubject: boolean
+  /** A text field of the JSON held as UTF-8 bytes in `column` (a plain event body). */
+  readonly jsonField: (column: string, field: string) => RawBuilder<string>
 }
 
 /** SQLite's spellings. */
@@ -22,6 +24,8 @@ export const SQLITE_TYPES: ColumnTypes = {
   bytes: 'blob',
   clustered: true,
   keysBySubject: false,
+  jsonField: (column, field) =>
+    sql<string>`json_extract(cast(${sql.ref(column)} as text), ${sql.lit(`$.${field}`)})`,
 }
 /** PostgreSQL's spellings. */
 export const POSTGRES_TYPES: ColumnTypes = {
@@ -29,6 +33,8 @@ export const POSTGRES_TYPES: ColumnTypes = {
   bytes: 'bytea',
   clustered: false,
   keysBySubject: true,
+  jsonField: (column, field) =>
+    sql<string>`(convert_from(${sql.ref(column)}, 'UTF8')::jsonb ->> ${sql.lit(field)})`,
 }
 
 /**

@@ -108,7 +108,10 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
         ? []
         : [insert('intake_pulls', { server: body.server, after_seq: body.after, seq: context.seq })]
     case 'respondent.erased':
-      return erasureDeletes(body.respondentNo)
+      return [
+        ...erasureDeletes(body.respondentNo),
+        upsert('erased_respondents', { respondent_id: body.respondentId, seq: context.seq }),
+      ]
     case 'vault.keyed':
       return [
         upsert('vault_keys', {

@@ -16,6 +16,7 @@ import type { VaultKeyTable } from './vault.table.ts'
 import type { StoryTable } from './story.table.ts'
 import type { ReleaseTable, StatsCacheTable } from './release.table.ts'
 import type { IntakePullTable } from './intake.table.ts'
+import type { ErasedRespondentTable } from './erased.table.ts'
 
 /**
  * The workspace schema as Kysely sees it (`store.db` is a `Kysely<Database>`). The same tables
@@ -43,6 +44,7 @@ export interface Database {
   stories: StoryTable
   releases: ReleaseTable
   intake_pulls: IntakePullTable
+  erased_respondents: ErasedRespondentTable
   stats_cache: StatsCacheTable
 }
 
@@ -73,6 +75,7 @@ export const PROJECTION_TABLES = [
   'stories',
   'releases',
   'intake_pulls',
+  'erased_respondents',
 ] as const satisfies readonly TableName[]
 /** The name of a table derived from the log. */
 export type ProjectionTable = (typeof PROJECTION_TABLES)[number]
@@ -216,5 +219,6 @@ export const TABLE_SPECS: Specs = {
   stories: { columns: ['respondent_no', 'id', 'language', 'title', 'text', 'publish'], key: ['respondent_no', 'id'] },
   releases: { columns: ['name', 'sha256', 'kind', 'k', 'seq', 'recorded_at', 'tables'], key: ['name', 'sha256'] },
   intake_pulls: { columns: ['server', 'after_seq', 'seq'], key: ['server', 'after_seq'] },
+  erased_respondents: { columns: ['respondent_id', 'seq'], key: ['respondent_id'] },
   stats_cache: { columns: ['name', 'version', 'data'], key: ['name'] },
 }
