@@ -23,6 +23,7 @@ import { reportCommand } from './commands/report.ts'
 import { storyCommand } from './commands/story.ts'
 import { statsCommand } from './commands/stats.ts'
 import { searchCommand } from './commands/search.ts'
+import { vaultCommand } from './commands/vault.ts'
 import { EXIT, exitCodeFor } from './exit-codes.ts'
 import { processTerminal, type Terminal } from './terminal.ts'
 
@@ -39,6 +40,7 @@ export const COMMANDS: readonly Command[] = [
   pullCommand,
   workbenchCommand,
   eraseCommand,
+  vaultCommand,
   backupCommand,
   restoreCommand,
   travelCommand,

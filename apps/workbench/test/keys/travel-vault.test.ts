@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
 import { unlockWithKeys } from '../../src/keys/unlock-keys.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { PASSPHRASES, TEST_PASSPHRASE, amanat, anyFileContains, tempDir } from '../support.ts'
@@ -83,6 +84,95 @@ describe('the vault', () => {
     } finally {
       await unlocked.close()
     }
+  })
+
+  it('amanat vault: sets, shows, imports (all lines checked first) and removes entries, details from files only', async () => {
+    const { dir, marked } = await markedWorkspace({ respondents: 3, markers: ['VAULTCLI1', 'VAULTCLI2'] })
+    const [first, second] = marked
+    if (first === undefined || second === undefined) throw new Error('expected two marked respondents')
+    const files = tempDir()
+    const token = newInviteToken()
+    const entryFile = join(files, 'entry.json')
+    writeFileSync(
+      entryFile,
+      JSON.stringify({
+        names: ['Vaultcli Synthetic-One'],
+        contacts: [{ kind: 'telegram', value: '@vaultcli_one' }],
+        invite: `https://intake.invalid/#q=x&t=${token}&f=y`,
+      }),
+    )
+    const vault = (args: string[]) => amanat(['vault', ...args, '--workspace', dir], PASSPHRASES)
+    expect((await vault(['set', '--respondent', first.key, '--file', entryFile])).code).toBe(0)
+    const shown = await vault(['show', '--respondent', first.key, '--json'])
+    expect(JSON.parse(shown.stdout.join('\n'))).toEqual({
+      respondentId: first.id,
+      entry: {
+        names: ['Vaultcli Synthetic-One'],
+        contacts: [{ kind: 'telegram', value: '@vaultcli_one' }],
+        address: null,
+        documents: [],
+        relativeNames: [],
+        inviteTokenHash: tokenHash(token),
+      },
+    })
+    expect((await vault(['show', '--respondent', first.key])).stdout).toContain(
+      'name: Vaultcli Synthetic-One',
+    )
+    for (const term of ['Vaultcli', 'vaultcli_one', token])
+      expect(anyFileContains(dir, term), term).toBeNull()
+
+    // A file with a wrong line writes nothing; each problem is named by line, without its content.
+    const lines = (entries: object[]) => {
+      const file = join(files, `entries-${String(entries.length)}.jsonl`)
+      writeFileSync(file, entries.map((e) => JSON.stringify(e)).join('\n'))
+      return file
+    }
+    const refused = await vault([
+      'import',
+      '--file',
+      lines([
+        { respondent: first.key, names: ['Vaultcli Replaced'] },
+        { respondent: 'R-NOSUCH', names: ['Vaultcli Nobody'] },
+        { respondent: second.key, contacts: [{ kind: 'pager', value: 'Vaultcli 123' }] },
+        { respondent: first.key, names: ['Vaultcli Twice'] },
+      ]),
+    ])
+    expect(refused.code).toBe(1)
+    const said = refused.stderr.join('\n')
+    for (const line of ['line 2:', 'line 3:', 'line 4: the same respondent as line 1'])
+      expect(said).toContain(line)
+    expect(said).toContain('vault.lines_refused')
+    expect(said).not.toContain('Vaultcli')
+    expect(
+      JSON.parse((await vault(['show', '--respondent', first.key, '--json'])).stdout.join('')),
+    ).toMatchObject({
+      entry: { names: ['Vaultcli Synthetic-One'] },
+    })
+
+    const imported = await vault([
+      'import',
+      '--file',
+      lines([
+        { respondent: first.key, names: ['Vaultcli Replaced'] },
+        { respondent: second.key, names: ['Vaultcli Two'], address: 'Vaultcli road 2' },
+      ]),
+    ])
+    expect(imported.code).toBe(0)
+    expect(imported.stdout).toEqual(['vault entries set: 2'])
+    expect(
+      JSON.parse((await vault(['show', '--respondent', second.key, '--json'])).stdout.join('')),
+    ).toMatchObject({
+      entry: { names: ['Vaultcli Two'], address: 'Vaultcli road 2', inviteTokenHash: null },
+    })
+
+    expect((await vault(['remove', '--respondent', first.key])).code).toBe(0)
+    expect(JSON.parse((await vault(['show', '--respondent', first.key, '--json'])).stdout.join(''))).toEqual({
+      respondentId: first.id,
+      entry: null,
+    })
+    const usage = await vault(['set', '--respondent', first.key])
+    expect(usage.code).toBe(2)
+    expect(usage.stderr.join('\n')).toContain('usage.no_file')
   })
 
   it('erasure kills the entry, even in a copy of the vault file made before', async () => {

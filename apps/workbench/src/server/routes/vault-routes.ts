@@ -1,8 +1,6 @@
 import { inputError } from '@amanat/domain'
 import { Hono } from 'hono'
-import { z } from 'zod'
-import { tokenHashFrom } from '../../intake/invites.ts'
-import { VaultEntry } from '../../vault/vault-entry.ts'
+import { VaultEntryInput, vaultEntryFrom } from '../../vault/vault-input.ts'
 import { jsonBody } from '../api-errors.ts'
 import { pathId, type Work } from './route-kit.ts'
 
@@ -13,11 +11,6 @@ import { pathId, type Work } from './route-kit.ts'
  * comes as the link or code itself (what the analyst has at hand) and is kept as its token
  * hash, the form the intake server knows it by: the token never reaches the vault.
  */
-
-/** An entry as the page sends it: the vault entry, with the invite as a link, code, token or token hash. */
-const VaultBody = VaultEntry.omit({ inviteTokenHash: true })
-  .extend({ invite: z.string().max(2000).nullable() })
-  .strict()
 
 export function vaultRoutes(open: () => Work): Hono {
   const app = new Hono()
@@ -39,15 +32,8 @@ export function vaultRoutes(open: () => Work): Hono {
   app.post(base, async (c) => {
     const work = open()
     const id = await respondentOf(work, c.req.param('respondentId'))
-    const { invite, ...details } = await jsonBody(c, VaultBody)
-    const inviteTokenHash = invite === null || invite.trim() === '' ? null : tokenHashFrom(invite)
-    if (inviteTokenHash === null && invite !== null && invite.trim() !== '') {
-      throw inputError(
-        'invite.unrecognised',
-        'The invite is not an invite link, an invite code, a token or a token hash.',
-      )
-    }
-    await work.vault.set(work.service.analyst.id, id, { ...details, inviteTokenHash })
+    const entry = vaultEntryFrom(await jsonBody(c, VaultEntryInput))
+    await work.vault.set(work.service.analyst.id, id, entry)
     return c.json({ entry: await work.vault.get(id) })
   })
   app.delete(base, async (c) => {

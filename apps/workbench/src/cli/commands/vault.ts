@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs'
+import { describeIssues, inputError, isAmanatError, usageError } from '@amanat/domain'
+import { findRespondent } from '../../keys/respondent-ref.ts'
+import { unlockWithKeys, type UnlockedWorkspace } from '../../keys/unlock-keys.ts'
+import type { VaultEntry } from '../../vault/vault-entry.ts'
+import { VaultEntryInput, vaultEntryFrom } from '../../vault/vault-input.ts'
+import { WORKSPACE_OPTION, workspaceDir, type Command, type CommandContext } from '../command.ts'
+import { EXIT } from '../exit-codes.ts'
+
+const ACTIONS = ['show', 'set', 'remove', 'import'] as const
+
+export const vaultCommand: Command = {
+  name: 'vault',
+  summary: "keep respondents' identifying details in the vault, apart from the workspace",
+  help: `Usage: amanat vault show --workspace <dir> --respondent <ref> [--json]
+       amanat vault set --workspace <dir> --respondent <ref> --file <entry.json>
+       amanat vault remove --workspace <dir> --respondent <ref>
+       amanat vault import --workspace <dir> --file <entries.jsonl>
+
+The vault keeps what identifies a respondent (real names, contacts, address, document numbers,
+relatives' names, the invite they were sent) under its own key, apart from the workspace: a
+travel copy leaves it behind, erasure kills an entry even in older copies, and every case story
+is checked against it. Details come from a file (or "-" for stdin), never from the command line,
+which shells and process lists keep.
+
+An entry is a JSON object; every field may be left out:
+  {"names": ["…"], "contacts": [{"kind": "phone", "value": "…"}], "address": "…",
+   "documents": [{"kind": "passport", "number": "…"}], "relativeNames": ["…"],
+   "invite": "<the invite link or code they were sent>"}
+contact kinds: phone, email, wechat, whatsapp, telegram, signal, other; document kinds:
+passport, national_id, residence_permit, asylum_case, other. The invite is kept as its token
+hash only. "set" replaces the respondent's entry. "import" takes one entry a line (JSON Lines),
+each with "respondent": "<key, pseudonym or id>"; every line is checked first, and nothing is
+written unless all of them are right.
+
+Options:
+  --workspace <dir>     the workspace (or AMANAT_WORKSPACE)
+  --respondent <ref>    the respondent's key (R-0042), pseudonym or id
+  --file <file>         the entry (set) or entries (import), UTF-8 JSON; "-" for stdin
+  --json                with show: the entry as JSON on stdout
+  -h, --help            this help`,
+  options: {
+    ...WORKSPACE_OPTION,
+    respondent: { type: 'string' },
+    file: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run(context) {
+    const [action] = context.positionals
+    const known = ACTIONS.find((a) => a === action)
+    if (known === undefined)
+      throw usageError(
+        'usage.bad_arguments',
+        `amanat vault takes ${ACTIONS.join(', ')}. See: amanat vault --help`,
+      )
+    const { values } = context
+    const respondent = typeof values.respondent === 'string' ? values.respondent.trim() : ''
+    if (known !== 'import' && respondent === '')
+      throw usageError('usage.no_respondent', 'Which respondent? Give --respondent <key-or-pseudonym>.')
+    if ((known === 'set' || known === 'import') && typeof values.file !== 'string')
+      throw usageError(
+        'usage.no_file',
+        `amanat vault ${known} reads the details from --file <file> ("-" for stdin).`,
+      )
+    const unlocked = await unlockWithKeys(workspaceDir(context), context.terminal)
+    try {
+      return await runAction(context, unlocked, known, respondent)
+    } finally {
+      await unlocked.close()
+    }
+  },
+}
+
+async function runAction(
+  context: CommandContext,
+  unlocked: UnlockedWorkspace,
+  action: (typeof ACTIONS)[number],
+  ref: string,
+): Promise<number> {
+  const { values, terminal } = context
+  const { store, analyst } = unlocked.workspace
+  const file = typeof values.file === 'string' ? values.file : '-'
+  switch (action) {
+    case 'show': {
+      const { id } = await findRespondent(store, ref)
+      const entry = await unlocked.vault.get(id)
+      if (values.json === true) terminal.out(JSON.stringify({ respondentId: id, entry }))
+      else if (entry === null) terminal.info('no vault entry for this respondent')
+      else for (const line of describeEntry(entry)) terminal.out(line)
+      return EXIT.ok
+    }
+    case 'set': {
+      const { id } = await findRespondent(store, ref)
+      const entry = entryOf(parseJson(readText(file), 'The file'), 'The entry')
+      await unlocked.vault.set(analyst.id, id, entry)
+      terminal.info(`vault entry set for ${ref}`)
+      return EXIT.ok
+    }
+    case 'remove': {
+      const { id } = await findRespondent(store, ref)
+      const removed = await unlocked.vault.remove(id)
+      terminal.info(removed ? `vault entry removed for ${ref}` : 'no vault entry for this respondent')
+      return EXIT.ok
+    }
+    case 'import':
+      return importEntries(context, unlocked, readText(file))
+  }
+}
+
+/** `amanat vault import`: every line checked, then every entry written; nothing when a line is wrong. */
+async function importEntries(
+  context: CommandContext,
+  unlocked: UnlockedWorkspace,
+  text: string,
+): Promise<number> {
+  const { terminal } = context
+  const { store, analyst } = unlocked.workspace
+  const entries: { line: number; id: string; entry: VaultEntry }[] = []
+  const problems: string[] = []
+  const seen = new Map<string, number>()
+  const lines = text.split('\n')
+  for (const [index, raw] of lines.entries()) {
+    const line = index + 1
+    if (raw.trim() === '') continue
+    try {
+      const value = parseJson(raw, 'The line')
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw inputError('input.invalid', 'The line is not a JSON object.')
+      const { respondent, ...rest } = value as Record<string, unknown>
+      if (typeof respondent !== 'string' || respondent.trim() === '')
+        throw inputError('input.invalid', 'respondent: give the respondent’s key, pseudonym or id.')
+      const { id } = await findRespondent(store, respondent)
+      const earlier = seen.get(id)
+      if (earlier !== undefined)
+        throw inputError(
+          'input.invalid',
+          `the same respondent as line ${String(earlier)}; give one line a respondent.`,
+        )
+      seen.set(id, line)
+      entries.push({ line, id, entry: entryOf(rest, 'The entry') })
+    } catch (error) {
+      if (!isAmanatError(error) || error.kind !== 'input') throw error
+      problems.push(`line ${String(line)}: ${error.message}`)
+    }
+  }
+  if (problems.length > 0) {
+    for (const problem of problems) terminal.info(problem)
+    throw inputError(
+      'vault.lines_refused',
+      `${String(problems.length)} ${problems.length === 1 ? 'line is' : 'lines are'} wrong (listed above); nothing was written.`,
+    )
+  }
+  const progress = terminal.progress('keeping entries', entries.length)
+  for (const [done, { id, entry }] of entries.entries()) {
+    await unlocked.vault.set(analyst.id, id, entry)
+    progress.tick(done + 1)
+  }
+  progress.done()
+  terminal.out(`vault entries set: ${String(entries.length)}`)
+  return EXIT.ok
+}
+
+/** An entry from parsed JSON; input `input.invalid` naming the fields, never their content. */
+function entryOf(value: unknown, what: string): VaultEntry {
+  const parsed = VaultEntryInput.safeParse(value)
+  if (!parsed.success)
+    throw inputError('input.invalid', `${what} is not valid: ${describeIssues(parsed.error).join('; ')}.`)
+  return vaultEntryFrom(parsed.data)
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw inputError('input.invalid', `${what} is not JSON.`)
+  }
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8')
+  } catch {
+    throw inputError('file.unreadable', `Cannot read ${file === '-' ? 'stdin' : file}.`)
+  }
+}
+
+/** The entry as lines for a person. */
+function describeEntry(entry: VaultEntry): string[] {
+  return [
+    ...entry.names.map((name) => `name: ${name}`),
+    ...entry.contacts.map((c) => `contact (${c.kind}): ${c.value}`),
+    ...(entry.address === null ? [] : [`address: ${entry.address.replace(/\n/g, ', ')}`]),
+    ...entry.documents.map((d) => `document (${d.kind}): ${d.number}`),
+    ...entry.relativeNames.map((name) => `relative: ${name}`),
+    ...(entry.inviteTokenHash === null ? [] : [`invite (token hash): ${entry.inviteTokenHash}`]),
+  ]
+}
