@@ -2,7 +2,6 @@ import {
   checkCodes,
   Identifier,
   IdentifierId,
-  IDENTIFIER_KINDS,
   Incident,
   IncidentId,
   inputError,
@@ -12,7 +11,6 @@ import {
   RelativeId,
   Respondent,
   type CountryCode,
-  type IdentifierKind,
 } from '@amanat/domain'
 import type { z } from 'zod'
 import { normaliseIdentifier } from './identifier-normalise.ts'
@@ -41,14 +39,15 @@ export type RelativeDraft = Omit<z.input<typeof Relative>, 'id' | 'respondentId'
   readonly id?: string
 }
 
-/** A perpetrator or channel identifier as the coding form sends it (`normalised` is computed). */
-export interface IdentifierDraft {
-  readonly id?: string
-  readonly kind: IdentifierKind
-  readonly value: string
-  /** The respondent's incidents it was seen in; the first one's received country reads local phone numbers. */
-  readonly incidentIds: readonly string[]
-}
+/**
+ * A perpetrator or channel identifier as the coding form sends it (`normalised` is computed):
+ * `incidentIds` are the respondent's incidents it was seen in; the first one's received country
+ * reads local phone numbers. Parsed before any of it is used.
+ */
+const IdentifierDraftSchema = Identifier.pick({ kind: true, value: true, incidentIds: true })
+  .extend({ id: Identifier.shape.id.optional() })
+  .strict()
+export type IdentifierDraft = z.input<typeof IdentifierDraftSchema>
 
 /**
  * Records (or, with `draft.id`, replaces) an incident of a testimony.
@@ -135,11 +134,10 @@ export async function removeRelative(
 export async function recordIdentifier(
   session: WorkbenchSession,
   respondentId: string,
-  draft: IdentifierDraft,
+  given: IdentifierDraft,
 ): Promise<Identifier> {
   const no = await respondentNumber(session, respondentId)
-  if (!IDENTIFIER_KINDS.includes(draft.kind))
-    throw inputError('input.invalid', `An identifier kind is one of: ${IDENTIFIER_KINDS.join(', ')}.`)
+  const draft = parseRecord(IdentifierDraftSchema, given)
   const incidents =
     draft.incidentIds.length === 0
       ? []
