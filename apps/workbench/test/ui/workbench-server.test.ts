@@ -138,6 +138,22 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   const post = (path: string, body: unknown) =>
     rawRequest(workbench.origin, path, { method: 'POST', headers: pageWrite(workbench.origin, cookie), body })
   const get = (path: string) => rawRequest(workbench.origin, path, { headers: { cookie } })
+  /** Unlocks as the first profile; the paths of the workspace's first testimony and its respondent. */
+  const openFirstTestimony = async () => {
+    await post('/api/unlock', { passphrase: PASSPHRASE })
+    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
+    await post('/api/profile', { analystId: state.profiles[0]?.id })
+    const [row] = (
+      JSON.parse((await get('/api/testimonies')).body) as {
+        items: { respondentId: string; testimonyId: string }[]
+      }
+    ).items
+    return {
+      respondentId: row?.respondentId ?? '',
+      base: `/api/testimonies/${row?.respondentId ?? ''}/${row?.testimonyId ?? ''}`,
+      respondentBase: `/api/respondents/${row?.respondentId ?? ''}`,
+    }
+  }
 
   it('refuses a wrong passphrase, unlocks with the right one, and records a new profile as the author of its changes', async () => {
     const wrong = await post('/api/unlock', { passphrase: 'not the passphrase' })
@@ -183,28 +199,18 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   })
 
   it('serves an attachment from this server only, sandboxed, and edits and removes coded records', async () => {
-    await post('/api/unlock', { passphrase: PASSPHRASE })
-    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
-    await post('/api/profile', { analystId: state.profiles[0]?.id })
-    const [row] = (
-      JSON.parse((await get('/api/testimonies')).body) as {
-        items: { respondentId: string; testimonyId: string }[]
-      }
-    ).items
-    const base = `/api/testimonies/${row?.respondentId ?? ''}/${row?.testimonyId ?? ''}`
+    const { base, respondentId } = await openFirstTestimony()
     const view = JSON.parse((await get(base)).body) as {
       attachments: { id: string; available: boolean }[]
       incidents: { id: string }[]
     }
     const [attachment] = view.attachments
     expect(attachment?.available).toBe(true)
-    const image = await get(`/api/respondents/${row?.respondentId ?? ''}/attachments/${attachment?.id ?? ''}`)
+    const image = await get(`/api/respondents/${respondentId}/attachments/${attachment?.id ?? ''}`)
     expect(image.status).toBe(200)
     expect(image.headers['content-type']).toBe('image/png')
     expect(image.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
-    expect(
-      (await get(`/api/respondents/${row?.respondentId ?? ''}/attachments/${'0'.repeat(26)}`)).status,
-    ).toBe(400)
+    expect((await get(`/api/respondents/${respondentId}/attachments/${'0'.repeat(26)}`)).status).toBe(400)
 
     const draft = {
       type: 'death_threat',
@@ -234,7 +240,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
 
     const removed = await rawRequest(
       workbench.origin,
-      `/api/respondents/${row?.respondentId ?? ''}/incidents/${created.incident.id}`,
+      `/api/respondents/${respondentId}/incidents/${created.incident.id}`,
       { method: 'DELETE', headers: pageWrite(workbench.origin, cookie), body: {} },
     )
     expect(removed.status).toBe(200)
@@ -259,15 +265,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   })
 
   it('codes under a codebook another workbench adopted meanwhile (a team store), not the one it started with', async () => {
-    await post('/api/unlock', { passphrase: PASSPHRASE })
-    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
-    await post('/api/profile', { analystId: state.profiles[0]?.id })
-    const [row] = (
-      JSON.parse((await get('/api/testimonies')).body) as {
-        items: { respondentId: string; testimonyId: string }[]
-      }
-    ).items
-    const base = `/api/testimonies/${row?.respondentId ?? ''}/${row?.testimonyId ?? ''}`
+    const { base } = await openFirstTestimony()
     const before = JSON.parse((await get('/api/codebook')).body) as { codebook: { version: string } }
     // Another process adopts the next version, with one more harassment type (synthetic).
     const next = parseCodebook(
@@ -320,12 +318,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   })
 
   it('writes, lists, checks, marks and removes a case story, and says what consent allows', async () => {
-    await post('/api/unlock', { passphrase: PASSPHRASE })
-    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
-    await post('/api/profile', { analystId: state.profiles[0]?.id })
-    const [row] = (JSON.parse((await get('/api/testimonies')).body) as { items: { respondentId: string }[] })
-      .items
-    const respondentBase = `/api/respondents/${row?.respondentId ?? ''}`
+    const { respondentBase } = await openFirstTestimony()
     const stories = `${respondentBase}/stories`
     const phone = await post(`${respondentBase}/identifiers`, {
       kind: 'phone',
@@ -399,12 +392,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   })
 
   it("keeps a respondent's identifying details in the vault: read, set, checked against stories, removed", async () => {
-    await post('/api/unlock', { passphrase: PASSPHRASE })
-    const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
-    await post('/api/profile', { analystId: state.profiles[0]?.id })
-    const [row] = (JSON.parse((await get('/api/testimonies')).body) as { items: { respondentId: string }[] })
-      .items
-    const respondentBase = `/api/respondents/${row?.respondentId ?? ''}`
+    const { respondentBase } = await openFirstTestimony()
     const vault = `${respondentBase}/vault`
     expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
 
