@@ -231,6 +231,33 @@ describe.each(RUNNABLE_DIALECTS)('erasure on %s reaches every table keyed by res
     expect(written.seq).toBeGreaterThan(0)
   })
 
+  it('refuses them already between the erasure being recorded and their key being destroyed', async () => {
+    const build = new BodyBuilder(`erased-window-${dialect}`)
+    const analyst = build.analystId() as AnalystId
+    const gone = build.account({ incidents: 1 })
+    await t.store.appendBatch(analyst, [gone])
+    const respondentNo = (await t.store.respondentNo(gone.respondent.id)) ?? -1
+    // An erasure interrupted after its first step: recorded, rows deleted, key still stored.
+    await t.store.append(analyst, {
+      kind: 'respondent.erased',
+      respondentId: gone.respondent.id,
+      respondentNo,
+    })
+    expect(await t.store.respondentNo(gone.respondent.id)).toBe(respondentNo)
+    const before = await t.store.counts()
+    await expect(
+      t.store.append(analyst, {
+        kind: 'incident.recorded',
+        incident: { ...gone.incidents[0]!, note: 'late' },
+      }),
+    ).rejects.toMatchObject({ code: 'respondent.erased' })
+    expect(await t.store.counts()).toEqual(before)
+    expect(await eraseRespondent(t.store, analyst, gone.respondent.id)).toMatchObject({
+      recorded: false,
+      keyDestroyed: true,
+    })
+  })
+
   it('knows the respondents erased before 0010 once the workspace is upgraded', async () => {
     const build = new BodyBuilder(`erased-upgrade-${dialect}`)
     const analyst = build.analystId() as AnalystId

@@ -121,21 +121,24 @@ export class KeySession {
    * `subject_keys` in this transaction; otherwise `wrapped` is null. A new subject's key is a copy
    * of `offered` when given (a prepared event's key), else drawn here.
    *
-   * @throws AmanatError input `respondent.erased` for a subject the workspace erased: a new key
-   *   would bring them back under their old id (the caller's transaction then rolls back whole).
+   * @throws AmanatError input `respondent.erased` for a subject the workspace erased (even while
+   *   their key is not destroyed yet): a new key would bring them back under their old id (the
+   *   caller's transaction then rolls back whole).
    */
   keyForWriting(
     subject: string,
     seq: number,
     offered?: Uint8Array,
   ): SubjectKey & { readonly wrapped: Buffer | null } {
-    const existing = this.keyForReading(subject)
-    if (existing !== null) return { ...existing, wrapped: null }
+    // Before the key is looked at: between recording an erasure and destroying the key, the key
+    // is still stored, and an event written then would project rows again.
     if (this.#erased(subject))
       throw inputError(
         'respondent.erased',
         'This respondent was erased: nothing more can be recorded about them.',
       )
+    const existing = this.keyForReading(subject)
+    if (existing !== null) return { ...existing, wrapped: null }
     const created = this.#ring.create(subject, offered)
     const entry = { key: created.key, respondentNo: seq }
     this.#seen.set(subject, entry)
