@@ -319,6 +319,32 @@ describe.each(RUNNABLE_DIALECTS)('the workspace store on %s', (dialect) => {
     })
   })
 
+  it('keeps the first vault key of a respondent: a second one recorded at the same time changes nothing', async () => {
+    const { store } = t
+    const account = build.account({ incidents: 1 })
+    await store.append(analyst, account)
+    const keyed = (fill: number) => ({
+      kind: 'vault.keyed' as const,
+      respondentId: account.respondent.id,
+      key: Buffer.alloc(32, fill).toString('base64'),
+    })
+    const stored = async () =>
+      (await store.db.selectFrom('vault_keys').select('key').execute()).map((row) => Buffer.from(row.key)[0])
+    await store.append(analyst, keyed(1))
+    await store.append(analyst, keyed(2))
+    expect(await stored()).toEqual([1])
+    // Within one batch too (PostgreSQL writes a batch's rows together), and after a replay.
+    const other = build.account({ incidents: 1 })
+    await store.appendBatch(analyst, [
+      other,
+      { ...keyed(3), respondentId: other.respondent.id },
+      { ...keyed(4), respondentId: other.respondent.id },
+    ])
+    expect((await stored()).sort()).toEqual([1, 3])
+    await store.replayProjections()
+    expect((await stored()).sort()).toEqual([1, 3])
+  })
+
   it('shreds a respondent: content gone for good, the chain still verifies, others untouched', async () => {
     const { store } = t
     const gone = build.account({ incidents: 2 })

@@ -63,7 +63,10 @@ export class Vault {
       }
       const fresh = randomBytes(32)
       await this.#store.append(author, { kind: 'vault.keyed', respondentId, key: fresh.toString('base64') })
-      entryKey = fresh
+      fresh.fill(0)
+      // The store keeps the first key recorded: another process may have recorded one just before.
+      entryKey = await this.#entryKey(respondentId)
+      if (entryKey === null) throw inputError('respondent.not_found', 'This workspace holds no respondent with that id.')
     }
     mkdirSync(this.#dir, { recursive: true, mode: 0o700 })
     const name = this.#fileName(respondentId)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
 import { unlockWithKeys } from '../../src/keys/unlock-keys.ts'
+import { Vault } from '../../src/vault/vault.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { PASSPHRASES, TEST_PASSPHRASE, amanat, anyFileContains, tempDir } from '../support.ts'
 import { capturedTerminal } from '../support/terminal.ts'
@@ -81,6 +82,52 @@ describe('the vault', () => {
       expect(written).toBeUndefined()
       expect(removed).toBe(true)
       expect(await unlocked.vault.get(fresh)).toBeNull()
+    } finally {
+      await unlocked.close()
+    }
+  })
+
+  it('seals a first entry under the key the store kept when another process recorded one at the same time', async () => {
+    const { dir, marked } = await markedWorkspace({ respondents: 2, markers: ['VAULTRACE1', 'VAULTRACE2'] })
+    const [first, second] = marked
+    if (first === undefined || second === undefined) throw new Error('expected two marked respondents')
+    const unlocked = await unlockWithKeys(dir, capturedTerminal(PASSPHRASES))
+    try {
+      const store = unlocked.workspace.store
+      /**
+       * The store as this process sees it, with another process's first entry key for the same
+       * respondent recorded just before or just after this one's: two first entries crossing.
+       */
+      const crossing = (otherFirst: boolean) =>
+        new Proxy(store, {
+          get(target, name) {
+            // Bound to the store itself: its methods use private fields.
+            const value = Reflect.get(target, name, target) as unknown
+            if (name !== 'append')
+              return typeof value === 'function' ? (value as () => unknown).bind(target) : value
+            return async (...args: Parameters<typeof store.append>) => {
+              const [author, body] = args
+              const other = async () => {
+                if (body.kind === 'vault.keyed')
+                  await target.append(author, { ...body, key: Buffer.alloc(32, 9).toString('base64') })
+              }
+              if (otherFirst) await other()
+              const appended = await target.append(...args)
+              if (!otherFirst) await other()
+              return appended
+            }
+          },
+        })
+      const keys = await workspaceKeys(dir)
+      for (const [person, otherFirst] of [
+        [first, false],
+        [second, true],
+      ] as const) {
+        const vault = new Vault(dir, keys.vaultKey, crossing(otherFirst))
+        await vault.set(unlocked.workspace.analyst.id, person.id, ENTRY)
+        expect(await vault.get(person.id)).toEqual(ENTRY)
+        expect(await unlocked.vault.get(person.id)).toEqual(ENTRY)
+      }
     } finally {
       await unlocked.close()
     }

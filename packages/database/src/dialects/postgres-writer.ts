@@ -2,7 +2,7 @@ import { CompiledQuery, type Transaction } from 'kysely'
 import { columnValue, whereColumns, type RowOp } from '../projections/row-op.ts'
 import { TABLE_SPECS, type Database, type SqlValue, type TableName } from '../schema/database.ts'
 import { rowValues } from './sqlite-writer.ts'
-import { deleteText, insertText, upsertText } from './statements.ts'
+import { deleteText, insertText, keepText, upsertText } from './statements.ts'
 
 /** PostgreSQL accepts at most 65,535 parameters per statement; stay well below. */
 const MAX_PARAMETERS = 30_000
@@ -20,6 +20,8 @@ interface PendingTable {
   readonly deletes: Map<string, PendingDeletes>
   /** Upserted rows by primary key (a later upsert of the same key replaces the earlier one). */
   readonly upserts: Map<string, object>
+  /** Kept rows by primary key (a later one of the same key is dropped: the first stays). */
+  readonly keeps: Map<string, object>
   readonly inserts: object[]
   /** For each column set a pending delete has used: the value tuples pending rows hold in it. */
   readonly watched: Map<string, Set<string>>
@@ -30,9 +32,9 @@ interface PendingTable {
  * its pending rows (BASELINES Part 2 §3: multi-row VALUES is about 2× single-row INSERTs in one
  * transaction), one `delete` per table and column set for its pending deletes.
  *
- * Why regrouping is safe: projections write whole rows by primary key (upsert) or delete by
- * column values, and there are no foreign keys or triggers between tables, so operations on
- * different tables commute. Within a table, pending deletes run before pending rows, which is
+ * Why regrouping is safe: projections write whole rows by primary key (upsert, or keep: only
+ * when the key is new) or delete by column values, and there are no foreign keys or triggers
+ * between tables, so operations on different tables commute. Within a table, pending deletes run before pending rows, which is
  * their logical order unless a delete matches some pending row: then the table's pending work is
  * written first. A delete that matches no pending row commutes with them (an earlier version of a
  * row it removes is replaced wholesale by the pending upsert anyway). Must run inside the
@@ -63,7 +65,11 @@ export class PostgresWriter {
       return undefined
     }
     if (op.kind === 'insert') table.inserts.push(op.row)
-    else table.upserts.set(tupleKey(TABLE_SPECS[op.table].key.map((c) => columnValue(op.row, c))), op.row)
+    else {
+      const key = tupleKey(TABLE_SPECS[op.table].key.map((c) => columnValue(op.row, c)))
+      if (op.kind === 'upsert') table.upserts.set(key, op.row)
+      else if (!table.keeps.has(key)) table.keeps.set(key, op.row)
+    }
     for (const [set, tuples] of table.watched)
       tuples.add(tupleKey(set.split(',').map((c) => columnValue(op.row, c))))
     this.#pendingRows += 1
@@ -79,7 +85,7 @@ export class PostgresWriter {
   #table(name: TableName): PendingTable {
     let table = this.#pending.get(name)
     if (table === undefined) {
-      table = { deletes: new Map(), upserts: new Map(), inserts: [], watched: new Map() }
+      table = { deletes: new Map(), upserts: new Map(), keeps: new Map(), inserts: [], watched: new Map() }
       this.#pending.set(name, table)
     }
     return table
@@ -89,7 +95,7 @@ export class PostgresWriter {
     let tuples = table.watched.get(set)
     if (tuples === undefined) {
       tuples = new Set()
-      for (const row of [...table.upserts.values(), ...table.inserts])
+      for (const row of [...table.upserts.values(), ...table.keeps.values(), ...table.inserts])
         tuples.add(tupleKey(columns.map((c) => columnValue(row, c))))
       table.watched.set(set, tuples)
     }
@@ -100,26 +106,32 @@ export class PostgresWriter {
     const table = this.#pending.get(name)
     if (table === undefined) return
     this.#pending.delete(name)
-    this.#pendingRows -= table.upserts.size + table.inserts.length
+    this.#pendingRows -= table.upserts.size + table.keeps.size + table.inserts.length
     for (const { columns, tuples } of table.deletes.values()) {
       const arrays = columns.map((_, i) => [...tuples.values()].map((tuple) => tuple[i] ?? null))
       await this.#trx.executeQuery(CompiledQuery.raw(deleteText('postgres', name, columns), arrays))
     }
     await this.#writeRows(name, 'upsert', [...table.upserts.values()])
+    await this.#writeRows(name, 'keep', [...table.keeps.values()])
     await this.#writeRows(name, 'insert', table.inserts)
   }
 
-  async #writeRows(name: TableName, kind: 'insert' | 'upsert', rows: readonly object[]): Promise<void> {
+  async #writeRows(
+    name: TableName,
+    kind: 'insert' | 'upsert' | 'keep',
+    rows: readonly object[],
+  ): Promise<void> {
     const width = TABLE_SPECS[name].columns.length
     const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / width))
     for (let start = 0; start < rows.length; start += perStatement) {
       const chunk = rows.slice(start, start + perStatement)
       const parameters: SqlValue[] = []
       for (const row of chunk) for (const value of rowValues(name, row)) parameters.push(value)
-      const text =
-        kind === 'insert'
-          ? insertText('postgres', name, chunk.length)
-          : upsertText('postgres', name, chunk.length)
+      const text = { insert: insertText, upsert: upsertText, keep: keepText }[kind](
+        'postgres',
+        name,
+        chunk.length,
+      )
       await this.#trx.executeQuery(CompiledQuery.raw(text, parameters))
     }
   }

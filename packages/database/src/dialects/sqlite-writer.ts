@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3-multiple-ciphers'
 import { columnValue, whereColumns, type RowOp } from '../projections/row-op.ts'
 import { TABLE_SPECS, type SqlValue, type TableName } from '../schema/database.ts'
 import type { SqliteConnection } from './sqlite.ts'
-import { deleteText, insertText, upsertText } from './statements.ts'
+import { deleteText, insertText, keepText, upsertText } from './statements.ts'
 
 /**
  * Applies row operations on SQLite, each at once, through statements prepared once per
@@ -27,10 +27,8 @@ export class SqliteWriter {
       ).run(...values)
       return
     }
-    const statement =
-      op.kind === 'insert'
-        ? this.#statement(`insert:${op.table}`, () => insertText('sqlite', op.table))
-        : this.#statement(`upsert:${op.table}`, () => upsertText('sqlite', op.table))
+    const text = { insert: insertText, upsert: upsertText, keep: keepText }[op.kind]
+    const statement = this.#statement(`${op.kind}:${op.table}`, () => text('sqlite', op.table))
     statement.run(...rowValues(op.table, op.row))
   }
 

@@ -46,6 +46,12 @@ export function upsertText(style: Placeholders, table: TableName, rows = 1): str
   return `${insertText(style, table, rows)} ${onConflict}`
 }
 
+/** Insert, or leave the row with the same primary key as it is (`on conflict … do nothing`). */
+export function keepText(style: Placeholders, table: TableName, rows = 1): string {
+  const keys: readonly string[] = TABLE_SPECS[table].key
+  return `${insertText(style, table, rows)} on conflict (${keys.map(quote).join(', ')}) do nothing`
+}
+
 /**
  * `DELETE` of the rows whose `columns` equal one tuple of values (SQLite), or any of several
  * tuples given as one array per column (PostgreSQL, `unnest` pairs them up).

@@ -4,7 +4,7 @@ import { identifierLinkRows, identifierToRow } from './identifier.projection.ts'
 import { incidentToRow } from './incident.projection.ts'
 import { relativeToRow } from './relative.projection.ts'
 import { respondentToRow } from './respondent.projection.ts'
-import { deleteWhere, insert, upsert, type RowOp } from './row-op.ts'
+import { deleteWhere, insert, keep, upsert, type RowOp } from './row-op.ts'
 import { testimonyToRow } from './testimony.projection.ts'
 
 /** What a projection may know about the event besides its body. */
@@ -113,8 +113,10 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
         upsert('erased_respondents', { respondent_id: body.respondentId, seq: context.seq }),
       ]
     case 'vault.keyed':
+      // The first key stays: of two first entries recorded at once (two processes), both are
+      // then sealed under the one the store holds (the vault reads it back after recording).
       return [
-        upsert('vault_keys', {
+        keep('vault_keys', {
           respondent_no: subjectNo(context),
           respondent_id: body.respondentId,
           key: Buffer.from(body.key, 'base64'),

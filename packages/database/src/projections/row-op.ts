@@ -10,9 +10,10 @@ export type Row<T extends TableName> = { [C in keyof Database[T]]: Database[T][C
  *
  * - `insert`: a new row; a duplicate key is an error (the event log, subject keys).
  * - `upsert`: insert, or replace every non-key column of the row with the same primary key.
+ * - `keep`: insert, or leave the row with the same primary key as it is (the first one stays).
  * - `delete`: remove the rows whose columns equal the values in `where` (one or two columns).
  */
-export type RowOp = { [T in TableName]: InsertOp<T> | UpsertOp<T> | DeleteOp<T> }[TableName]
+export type RowOp = { [T in TableName]: InsertOp<T> | UpsertOp<T> | KeepOp<T> | DeleteOp<T> }[TableName]
 
 /** A new row; a duplicate key fails the transaction. */
 export interface InsertOp<T extends TableName> {
@@ -28,6 +29,13 @@ export interface UpsertOp<T extends TableName> {
   readonly row: Row<T>
 }
 
+/** A row written only when none with its primary key exists: the first one stays. */
+export interface KeepOp<T extends TableName> {
+  readonly kind: 'keep'
+  readonly table: T
+  readonly row: Row<T>
+}
+
 /** Removes every row whose columns equal `where`'s values (nothing, if none does). */
 export interface DeleteOp<T extends TableName> {
   readonly kind: 'delete'
@@ -38,6 +46,12 @@ export interface DeleteOp<T extends TableName> {
 /** Builds an {@link UpsertOp}. */
 export const upsert = <T extends TableName>(table: T, row: Row<T>): UpsertOp<T> => ({
   kind: 'upsert',
+  table,
+  row,
+})
+/** Builds a {@link KeepOp}. */
+export const keep = <T extends TableName>(table: T, row: Row<T>): KeepOp<T> => ({
+  kind: 'keep',
   table,
   row,
 })
