@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { POSTGRES_URL, postgresAvailable } from '../../../../tools/test-support/services.ts'
 import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
 import { unlockWithKeys } from '../../src/keys/unlock-keys.ts'
 import { Vault } from '../../src/vault/vault.ts'
@@ -8,6 +9,8 @@ import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { PASSPHRASES, TEST_PASSPHRASE, amanat, anyFileContains, tempDir } from '../support.ts'
 import { capturedTerminal } from '../support/terminal.ts'
 import { decryptedDump, markedWorkspace, occurrences, workspaceKeys } from './support.ts'
+
+const hasPostgres = await postgresAvailable()
 
 const ENTRY = {
   names: ['Vaultname Synthetic-Qadir'],
@@ -162,9 +165,9 @@ describe('the vault', () => {
         inviteTokenHash: tokenHash(token),
       },
     })
-    expect((await vault(['show', '--respondent', first.key])).stdout).toContain(
-      'name: Vaultcli Synthetic-One',
-    )
+    const plain = await vault(['show', '--respondent', first.key])
+    expect(plain.stdout).toContain('name: Vaultcli Synthetic-One')
+    expect(plain.stderr.join('\n')).not.toContain('this machine')
     for (const term of ['Vaultcli', 'vaultcli_one', token])
       expect(anyFileContains(dir, term), term).toBeNull()
 
@@ -221,6 +224,26 @@ describe('the vault', () => {
     expect(usage.code).toBe(2)
     expect(usage.stderr.join('\n')).toContain('usage.no_file')
   })
+
+  it.skipIf(!hasPostgres && process.env.CI !== 'true')(
+    "on a team store (PostgreSQL) says the vault is this machine's alone (needs PostgreSQL)",
+    async () => {
+      const schema = `keys_vault_${String(process.pid)}_${String(Date.now())}`
+      const { dir, marked } = await markedWorkspace({
+        respondents: 2,
+        markers: ['PGVAULT1'],
+        postgres: { url: POSTGRES_URL, schema },
+      })
+      const file = join(tempDir(), 'entry.json')
+      writeFileSync(file, JSON.stringify({ names: ['Vaultpg Synthetic'] }))
+      const set = await amanat(
+        ['vault', 'set', '--workspace', dir, '--respondent', marked[0]!.key, '--file', file],
+        PASSPHRASES,
+      )
+      expect(set.code).toBe(0)
+      expect(set.stderr.join('\n')).toContain('the vault is this machine')
+    },
+  )
 
   it('erasure kills the entry, even in a copy of the vault file made before', async () => {
     const { dir, id, key } = await withVaultEntry()

@@ -81,6 +81,10 @@ async function runAction(
   const { values, terminal } = context
   const { store, analyst } = unlocked.workspace
   const file = typeof values.file === 'string' ? values.file : '-'
+  if (store.dialect === 'postgres')
+    terminal.warn(
+      "this workspace's store is shared by a team, but the vault is this machine's folder: other analysts do not see these entries, and their story checks do not know them",
+    )
   switch (action) {
     case 'show': {
       const { id } = await findRespondent(store, ref)

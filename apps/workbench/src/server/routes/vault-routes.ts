@@ -27,7 +27,11 @@ export function vaultRoutes(open: () => Work): Hono {
   app.get(base, async (c) => {
     const work = open()
     const id = await respondentOf(work, c.req.param('respondentId'))
-    return c.json({ entry: await work.vault.get(id) })
+    // On a team's shared store the vault is still this machine's folder: the page says so.
+    return c.json({
+      entry: await work.vault.get(id),
+      thisMachineOnly: work.service.store.dialect === 'postgres',
+    })
   })
   app.post(base, async (c) => {
     const work = open()
