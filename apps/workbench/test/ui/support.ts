@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { readQuestionnaireFile } from '../../src/intake/questionnaire-file.ts'
 import { startWorkbench, type RunningWorkbench } from '../../src/server/workbench-server.ts'
-import { readCodebook } from '../../src/workspace/codebook-file.ts'
+import { defaultCodebookPath, readCodebook } from '../../src/workspace/codebook-file.ts'
 import {
   amanatOk,
   defaultSubmission,
@@ -153,4 +154,14 @@ export async function sessionCookie(workbench: RunningWorkbench): Promise<string
   if (response.status !== 200 || setCookie === undefined)
     throw new Error(`token exchange failed: ${String(response.status)} ${response.body}`)
   return setCookie.split(';')[0] ?? ''
+}
+
+/** The default codebook's YAML as `version`, with one more harassment type: `synthetic_new_type`. */
+export function codebookWithNewType(version: string): string {
+  return readFileSync(defaultCodebookPath(), 'utf8')
+    .replace(/^version: 1\.0\.0$/m, `version: ${version}`)
+    .replace(
+      /^  harassment_types:\n/m,
+      '  harassment_types:\n    - code: synthetic_new_type\n      labels:\n        en: Synthetic new type\n        ug: سىنتېتىك يېڭى تۈر\n        zh: 合成新类型\n        tr: Sentetik yeni tür\n',
+    )
 }

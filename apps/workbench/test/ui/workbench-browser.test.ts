@@ -7,11 +7,11 @@ import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
 import { launchBrowser, type Browser } from '../../../../tools/test-support/browser.ts'
 import { stepsDependOnEachOther } from '../../../../tools/test-support/steps.ts'
 import { REPO_PATHS } from '../../src/intake/repo-paths.ts'
-import { defaultCodebookPath } from '../../src/workspace/codebook-file.ts'
 import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { tempDir } from '../support/intake-fixtures.ts'
 import {
+  codebookWithNewType,
   PASSPHRASE,
   startTestWorkbench,
   STORY_UG,
@@ -559,12 +559,7 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.evaluate(() => (location.hash = '#/recode'))
     await page.locator('form.recode').waitFor()
     // Version 1.1.0 adds one harassment type (synthetic).
-    const yaml = readFileSync(defaultCodebookPath(), 'utf8')
-      .replace(/^version: 1\.0\.0$/m, 'version: 1.1.0')
-      .replace(
-        /^  harassment_types:\n/m,
-        '  harassment_types:\n    - code: synthetic_new_type\n      labels:\n        en: Synthetic new type\n        ug: سىنتېتىك يېڭى تۈر\n        zh: 合成新类型\n        tr: Sentetik yeni tür\n',
-      )
+    const yaml = codebookWithNewType('1.1.0')
     await page.fill('form.recode textarea[name=codebook]', yaml)
     await page.click('form.recode button[type=submit]', { clickCount: 2 })
     await page.locator('#recode-report h2').waitFor()

@@ -9,6 +9,7 @@ import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
 import { anyFileContains, filesBelow } from '../support.ts'
 import { amanat, tempDir } from '../support/intake-fixtures.ts'
 import {
+  codebookWithNewType,
   PASSPHRASE,
   pageWrite,
   rawRequest,
@@ -16,6 +17,20 @@ import {
   startTestWorkbench,
   workspaceWithPulledTestimony,
 } from './support.ts'
+
+/** An incident as the coding form sends it. */
+const INCIDENT = {
+  type: 'death_threat',
+  channel: 'phone_call',
+  perpetrator: null,
+  target: 'self',
+  relativeId: null,
+  receivedIn: { country: 'TR' },
+  originatedIn: { country: null },
+  date: { precision: 'year', value: '2021' },
+  confidence: 'high',
+  note: null,
+}
 
 /**
  * The workbench server's gates, over real sockets: the one-time link token, the session cookie,
@@ -212,18 +227,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     expect(image.headers['content-security-policy']).toBe("default-src 'none'; sandbox")
     expect((await get(`/api/respondents/${respondentId}/attachments/${'0'.repeat(26)}`)).status).toBe(400)
 
-    const draft = {
-      type: 'death_threat',
-      channel: 'phone_call',
-      perpetrator: null,
-      target: 'self',
-      relativeId: null,
-      receivedIn: { country: 'TR' },
-      originatedIn: { country: null },
-      date: { precision: 'year', value: '2021' },
-      confidence: 'high',
-      note: null,
-    }
+    const draft = INCIDENT
     const created = JSON.parse((await post(`${base}/incidents`, draft)).body) as { incident: { id: string } }
     const edited = await post(`${base}/incidents`, {
       ...draft,
@@ -268,15 +272,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     const { base } = await openFirstTestimony()
     const before = JSON.parse((await get('/api/codebook')).body) as { codebook: { version: string } }
     // Another process adopts the next version, with one more harassment type (synthetic).
-    const next = parseCodebook(
-      readFileSync(defaultCodebookPath(), 'utf8')
-        .replace(/^version: 1\.0\.0$/m, 'version: 9.0.0')
-        .replace(
-          /^  harassment_types:\n/m,
-          '  harassment_types:\n    - code: synthetic_new_type\n      labels:\n        en: Synthetic new type\n        ug: سىنتېتىك يېڭى تۈر\n        zh: 合成新类型\n        tr: Sentetik yeni tür\n',
-        ),
-      'next.yaml',
-    )
+    const next = parseCodebook(codebookWithNewType('9.0.0'), 'next.yaml')
     const other = await openWorkspace(ws, PASSPHRASE)
     try {
       await other.store.append(other.analyst.id, { kind: 'codebook.adopted', codebook: next })
@@ -284,18 +280,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
       await other.close()
     }
     expect(before.codebook.version).not.toBe('9.0.0')
-    const coded = await post(`${base}/incidents`, {
-      type: 'synthetic_new_type',
-      channel: 'phone_call',
-      perpetrator: null,
-      target: 'self',
-      relativeId: null,
-      receivedIn: { country: 'TR' },
-      originatedIn: { country: null },
-      date: { precision: 'year', value: '2021' },
-      confidence: 'high',
-      note: null,
-    })
+    const coded = await post(`${base}/incidents`, { ...INCIDENT, type: 'synthetic_new_type' })
     expect(coded.status, coded.body).toBe(200)
     expect(JSON.parse(coded.body)).toMatchObject({ incident: { codebook: 'amanat-default@9.0.0' } })
     expect(JSON.parse((await get('/api/codebook')).body)).toMatchObject({ codebook: { version: '9.0.0' } })

@@ -44,10 +44,9 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
   }
 
   const vaultForm = (shown: VaultDraft): HTMLFormElement => {
-    const names = lines('names', shown.names)
-    const relativeNames = lines('relativeNames', shown.relativeNames)
-    const address = h('textarea', { name: 'address', rows: 2, dir: 'auto' })
-    address.value = shown.address
+    const names = textArea('names', shown.names)
+    const relativeNames = textArea('relativeNames', shown.relativeNames)
+    const address = textArea('address', shown.address)
     const invite = h('input', {
       type: 'text',
       name: 'invite',
@@ -105,9 +104,7 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
         api
           .post(vaultBase, {
             names: splitLines(entry.names),
-            contacts: entry.contacts
-              .filter((c) => c.value.trim() !== '')
-              .map((c) => ({ kind: c.kind, value: c.value })),
+            contacts: entry.contacts.filter((c) => c.value.trim() !== ''),
             address: entry.address.trim() === '' ? null : entry.address,
             documents: entry.documents
               .filter((d) => d.value.trim() !== '')
@@ -185,7 +182,7 @@ function draftOf(entry: VaultEntry | null, thisMachineOnly: boolean): VaultDraft
     thisMachineOnly,
     names: entry?.names.join('\n') ?? '',
     relativeNames: entry?.relativeNames.join('\n') ?? '',
-    contacts: entry?.contacts.map((c) => ({ kind: c.kind, value: c.value })) ?? [],
+    contacts: entry?.contacts ?? [],
     address: entry?.address ?? '',
     documents: entry?.documents.map((d) => ({ kind: d.kind, value: d.number })) ?? [],
     // The hash the entry holds is sent back as it is, which keeps the link; emptied, it goes.
@@ -193,7 +190,7 @@ function draftOf(entry: VaultEntry | null, thisMachineOnly: boolean): VaultDraft
   }
 }
 
-function lines(name: string, value: string): HTMLTextAreaElement {
+function textArea(name: string, value: string): HTMLTextAreaElement {
   const area = h('textarea', { name, rows: 2, dir: 'auto' })
   area.value = value
   return area
