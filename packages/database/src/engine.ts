@@ -1,3 +1,4 @@
+import { inputError } from '@amanat/domain'
 import type { Kysely } from 'kysely'
 import type { Entropy } from './entropy.ts'
 import type { EventDraft } from './events/event-log.ts'
@@ -5,6 +6,35 @@ import type { AppendedEvent } from './events/stored-event.ts'
 import type { StoredSubjectKey, SubjectKeyring } from './events/subject-keyring.ts'
 import { RESPONDENT_TABLES } from './projections/erasure.projection.ts'
 import type { Database } from './schema/database.ts'
+import type { VERSIONED_TABLES } from './migrations/0011_written_seq.ts'
+
+/**
+ * A record an append is based on: the row `id` of respondent `respondentId` in `table` must still
+ * be the version `writtenSeq` (its `written_seq`, the seq of the event that last wrote it) when
+ * the append's transaction runs; otherwise nothing is written. How an edit made from what someone
+ * read a while ago refuses to overwrite, or bring back, what someone else has changed since.
+ */
+export interface RecordVersion {
+  readonly table: (typeof VERSIONED_TABLES)[number]
+  readonly respondentId: string
+  readonly id: string
+  readonly writtenSeq: number
+}
+
+/**
+ * Throws input `record.changed` unless `found` (the row's `written_seq`, undefined when the row
+ * is gone) is the version expected. The message names no content.
+ */
+export function checkVersion(expected: RecordVersion, found: number | undefined): void {
+  if (found === expected.writtenSeq) return
+  throw inputError(
+    'record.changed',
+    found === undefined
+      ? 'This record was removed after it was read; nothing was saved.'
+      : 'This record was changed after it was read; nothing was saved. Read it again and repeat the change.',
+    { table: expected.table, id: expected.id, ...(found === undefined ? {} : { writtenSeq: found }) },
+  )
+}
 
 /**
  * What differs between the dialects: how a write transaction runs. One implementation per
@@ -17,13 +47,15 @@ export interface StoreEngine {
 
   /**
    * Appends the drafts after the current head, with their projections, in one transaction: all
-   * of it commits or none of it does. Keys created for new subjects reach the keyring's cache only
+   * of it commits or none of it does. Each of `expected` is checked first, inside the transaction
+   * and after every other writer is locked out ({@link checkVersion}). Keys created for new subjects reach the keyring's cache only
    * after the commit.
    */
   writeEvents(
     drafts: readonly EventDraft[],
     keyring: SubjectKeyring,
     entropy: Entropy,
+    expected?: readonly RecordVersion[],
   ): Promise<AppendedEvent[]>
 
   /** Empties the projection tables and rebuilds them from the log, in one transaction. */

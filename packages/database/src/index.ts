@@ -22,6 +22,7 @@ export {
 } from './events/prepared-event.ts'
 export { eraseRespondent, recordedErasure, type ErasureReport } from './erase.ts'
 export { snapshotStore } from './snapshot.ts'
+export type { RecordVersion } from './engine.ts'
 export { RESPONDENT_TABLES } from './projections/erasure.projection.ts'
 export type { VaultKeyTable } from './schema/vault.table.ts'
 export type { StoreConfig, SqliteStoreConfig, PostgresStoreConfig } from './store-config.ts'

@@ -12,7 +12,7 @@ import { PostgresEngine } from './dialects/postgres-engine.ts'
 import { DEFAULT_SQLITE_TUNING, openSqliteConnection, rawKey, type SqliteTuning } from './dialects/sqlite.ts'
 import { SqliteCheckpointer } from './dialects/sqlite-checkpointer.ts'
 import { SqliteEngine } from './dialects/sqlite-engine.ts'
-import type { StoreEngine } from './engine.ts'
+import type { RecordVersion, StoreEngine } from './engine.ts'
 import { systemEntropy, type Entropy } from './entropy.ts'
 import { decodeEvent, type EventDraft } from './events/event-log.ts'
 import {
@@ -39,6 +39,14 @@ export type WorkspaceEventInput = (typeof WorkspaceEventBody)['_zod']['input']
 export interface AppendOptions {
   /** When the events are recorded; now by default. The same instant for every event of a batch. */
   readonly at?: Date
+  /**
+   * The versions of the records the change was made from: each must still be current when the
+   * write runs, or nothing is written and the append throws input `record.changed` (details:
+   * `table`, `id`, and `writtenSeq` when the record is still there). Checked inside the write
+   * transaction, after other writers (other processes too) are locked out. A record's version
+   * is its `written_seq` column.
+   */
+  readonly expect?: readonly RecordVersion[]
 }
 
 /** Which events `events()` returns. */
@@ -263,7 +271,9 @@ class Store implements WorkspaceStore {
       this.#open()
       const drafts = parseDrafts(author, bodies, options.at ?? new Date())
       if (drafts.length === 0) return []
-      return await this.#exclusive(() => this.#engine.writeEvents(drafts, this.#keyring, this.#entropy))
+      return await this.#exclusive(() =>
+        this.#engine.writeEvents(drafts, this.#keyring, this.#entropy, options.expect),
+      )
     } finally {
       wipePrepared(prepared)
     }

@@ -1,6 +1,6 @@
 import { subjectOf } from '@amanat/domain'
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
-import { LOG_CHUNK, shredStatements, type StoreEngine } from '../engine.ts'
+import { checkVersion, LOG_CHUNK, shredStatements, type RecordVersion, type StoreEngine } from '../engine.ts'
 import type { Entropy } from '../entropy.ts'
 import { decodeBody, EventComposer, type EventDraft } from '../events/event-log.ts'
 import { GENESIS_HASH } from '../events/hash-chain.ts'
@@ -28,6 +28,7 @@ export class PostgresEngine implements StoreEngine {
     drafts: readonly EventDraft[],
     keyring: SubjectKeyring,
     entropy: Entropy,
+    expected: readonly RecordVersion[] = [],
   ): Promise<AppendedEvent[]> {
     const subjects = new Set<string>()
     for (const draft of drafts) {
@@ -37,6 +38,7 @@ export class PostgresEngine implements StoreEngine {
     }
     const { appended, session } = await this.db.transaction().execute(async (trx) => {
       await sql`lock table "events" in share row exclusive mode`.execute(trx)
+      for (const record of expected) checkVersion(record, await writtenSeq(trx, record))
       const head = await trx
         .selectFrom('events')
         .select(['seq', 'hash'])
@@ -173,4 +175,16 @@ async function sessionFor(
     (subject) => stored.get(subject) ?? null,
     (subject) => erased.has(subject),
   )
+}
+
+/** The `written_seq` of the row `record` names, or undefined when there is none. */
+async function writtenSeq(trx: Transaction<Database>, record: RecordVersion): Promise<number | undefined> {
+  const row = await trx
+    .selectFrom(record.table)
+    .innerJoin('subject_keys', 'subject_keys.respondent_no', `${record.table}.respondent_no`)
+    .select(`${record.table}.written_seq as seq`)
+    .where('subject_keys.subject', '=', record.respondentId)
+    .where(`${record.table}.id`, '=', record.id)
+    .executeTakeFirst()
+  return row?.seq
 }

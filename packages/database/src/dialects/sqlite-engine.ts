@@ -1,7 +1,7 @@
 import { integrityError } from '@amanat/domain'
 import type { Statement } from 'better-sqlite3-multiple-ciphers'
 import type { Kysely } from 'kysely'
-import { LOG_CHUNK, shredStatements, type StoreEngine } from '../engine.ts'
+import { checkVersion, LOG_CHUNK, shredStatements, type RecordVersion, type StoreEngine } from '../engine.ts'
 import type { Entropy } from '../entropy.ts'
 import { decodeBody, EventComposer, type EventDraft } from '../events/event-log.ts'
 import { GENESIS_HASH } from '../events/hash-chain.ts'
@@ -62,10 +62,12 @@ export class SqliteEngine implements StoreEngine {
     drafts: readonly EventDraft[],
     keyring: SubjectKeyring,
     entropy: Entropy,
+    expected: readonly RecordVersion[] = [],
   ): Promise<AppendedEvent[]> {
     const session = this.#session(keyring)
     const created: [string, number][] = []
     const appended = this.#inTransaction(() => {
+      for (const record of expected) checkVersion(record, this.#writtenSeq(record))
       const head = this.#prepared.head.get()
       const start: ChainHead =
         head === undefined ? { seq: 0, hash: GENESIS_HASH } : { seq: head.seq, hash: head.hash }
@@ -169,6 +171,16 @@ export class SqliteEngine implements StoreEngine {
   async close(): Promise<void> {
     await this.#checkpointer?.close()
     await this.db.destroy()
+  }
+
+  /** The `written_seq` of the row `record` names, or undefined when there is none. */
+  #writtenSeq(record: RecordVersion): number | undefined {
+    const no = this.#directory.numberOf(record.respondentId)
+    if (no === null) return undefined
+    const row = this.#connection
+      .prepare(`select "written_seq" as "seq" from "${record.table}" where "respondent_no" = ? and "id" = ?`)
+      .get(no, record.id) as { seq: number } | undefined
+    return row?.seq
   }
 
   #session(keyring: SubjectKeyring): KeySession {

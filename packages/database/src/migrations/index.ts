@@ -10,6 +10,7 @@ import { deferredIndexesMigration } from './0007_deferred_indexes.ts'
 import { erasureLeftoversMigration } from './0008_erasure_leftovers.ts'
 import { intakePullsMigration } from './0009_intake_pulls.ts'
 import { erasedRespondentsMigration } from './0010_erased_respondents.ts'
+import { writtenSeqMigration } from './0011_written_seq.ts'
 
 /**
  * Every migration, by name, in order. Names sort in the order they run (`0001_initial`,
@@ -28,6 +29,7 @@ export function workspaceMigrations(types: ColumnTypes): Record<string, Migratio
     '0008_erasure_leftovers': erasureLeftoversMigration(),
     '0009_intake_pulls': intakePullsMigration(types),
     '0010_erased_respondents': erasedRespondentsMigration(types),
+    '0011_written_seq': writtenSeqMigration(types),
   }
 }
 

@@ -1,11 +1,15 @@
 import { Identifier, type TestimonyId } from '@amanat/domain'
 import type { IdentifierIncidentTable, IdentifierTable } from '../schema/identifier.table.ts'
 
-/** The row that stores `identifier`; its incident links are separate rows ({@link identifierLinkRows}). */
+/**
+ * The row that stores `identifier`, written by the event `seq`; its incident links are separate
+ * rows ({@link identifierLinkRows}).
+ */
 export function identifierToRow(
   no: number,
   identifier: Identifier,
   source: TestimonyId | null,
+  seq: number,
 ): IdentifierTable {
   return {
     respondent_no: no,
@@ -15,6 +19,7 @@ export function identifierToRow(
     kind: identifier.kind,
     value: identifier.value,
     normalised: identifier.normalised,
+    written_seq: seq,
   }
 }
 

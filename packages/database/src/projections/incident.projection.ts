@@ -2,8 +2,8 @@ import { Incident, yearOf, type PartialDate } from '@amanat/domain'
 import type { IncidentTable } from '../schema/incident.table.ts'
 import { placeFrom } from './testimony.projection.ts'
 
-/** The row that stores `incident`. */
-export function incidentToRow(no: number, incident: Incident): IncidentTable {
+/** The row that stores `incident`, written by the event `seq`. */
+export function incidentToRow(no: number, incident: Incident, seq: number): IncidentTable {
   return {
     respondent_no: no,
     id: incident.id,
@@ -24,6 +24,7 @@ export function incidentToRow(no: number, incident: Incident): IncidentTable {
     confidence: incident.confidence,
     note: incident.note,
     codebook: incident.codebook,
+    written_seq: seq,
   }
 }
 

@@ -44,9 +44,9 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
     case 'testimony.recorded':
       return [upsert('testimonies', testimonyToRow(subjectNo(context), body.testimony))]
     case 'testimony.imported':
-      return projectImport(subjectNo(context), body, context.respondentNo !== context.seq)
+      return projectImport(subjectNo(context), body, context)
     case 'incident.recorded':
-      return [upsert('incidents', incidentToRow(subjectNo(context), body.incident))]
+      return [upsert('incidents', incidentToRow(subjectNo(context), body.incident, context.seq))]
     case 'incident.removed': {
       const no = subjectNo(context)
       return [
@@ -55,14 +55,14 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
       ]
     }
     case 'relative.recorded':
-      return [upsert('relatives', relativeToRow(subjectNo(context), body.relative, null))]
+      return [upsert('relatives', relativeToRow(subjectNo(context), body.relative, null, context.seq))]
     case 'relative.removed':
       return [deleteWhere('relatives', { respondent_no: subjectNo(context), id: body.relativeId })]
     case 'identifier.recorded': {
       const no = subjectNo(context)
       const identifier = body.identifier
       return [
-        upsert('identifiers', identifierToRow(no, identifier, null)),
+        upsert('identifiers', identifierToRow(no, identifier, null, context.seq)),
         deleteWhere('identifier_incidents', { respondent_no: no, identifier_id: identifier.id }),
         ...identifierLinkRows(no, identifier, null).map((row) => upsert('identifier_incidents', row)),
       ]
@@ -161,7 +161,9 @@ type ImportBody = Extract<WorkspaceEventBody, { kind: 'testimony.imported' }>
  * When the respondent is new (`known` false: this event numbered them) no row of theirs can exist
  * yet, so the deletes are left out: the bulk path of a study import writes and never probes.
  */
-function projectImport(no: number, body: ImportBody, known: boolean): RowOp[] {
+function projectImport(no: number, body: ImportBody, context: ProjectionContext): RowOp[] {
+  const { seq } = context
+  const known = context.respondentNo !== seq
   const testimonyId: TestimonyId = body.testimony.id
   const ops: RowOp[] = [upsert('respondents', respondentToRow(no, body.respondent))]
   if (known) {
@@ -173,11 +175,11 @@ function projectImport(no: number, body: ImportBody, known: boolean): RowOp[] {
     )
   }
   ops.push(upsert('testimonies', testimonyToRow(no, body.testimony)))
-  for (const incident of body.incidents) ops.push(upsert('incidents', incidentToRow(no, incident)))
+  for (const incident of body.incidents) ops.push(upsert('incidents', incidentToRow(no, incident, seq)))
   for (const relative of body.relatives)
-    ops.push(upsert('relatives', relativeToRow(no, relative, testimonyId)))
+    ops.push(upsert('relatives', relativeToRow(no, relative, testimonyId, seq)))
   for (const identifier of body.identifiers) {
-    ops.push(upsert('identifiers', identifierToRow(no, identifier, testimonyId)))
+    ops.push(upsert('identifiers', identifierToRow(no, identifier, testimonyId, seq)))
     if (known)
       ops.push(deleteWhere('identifier_incidents', { respondent_no: no, identifier_id: identifier.id }))
     for (const link of identifierLinkRows(no, identifier, testimonyId))

@@ -2,8 +2,16 @@ import { Relative, type TestimonyId } from '@amanat/domain'
 import type { RelativeTable } from '../schema/relative.table.ts'
 import { dateFrom, dateValue } from './incident.projection.ts'
 
-/** The row that stores `relative`; `source` is the testimony it was imported with, if any. */
-export function relativeToRow(no: number, relative: Relative, source: TestimonyId | null): RelativeTable {
+/**
+ * The row that stores `relative`, written by the event `seq`; `source` is the testimony it was
+ * imported with, if any.
+ */
+export function relativeToRow(
+  no: number,
+  relative: Relative,
+  source: TestimonyId | null,
+  seq: number,
+): RelativeTable {
   return {
     respondent_no: no,
     id: relative.id,
@@ -17,6 +25,7 @@ export function relativeToRow(no: number, relative: Relative, source: TestimonyI
     last_contact_value: dateValue(relative.lastContact),
     note: relative.note,
     codebook: relative.codebook,
+    written_seq: seq,
   }
 }
 

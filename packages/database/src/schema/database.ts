@@ -176,6 +176,7 @@ export const TABLE_SPECS: Specs = {
       'confidence',
       'note',
       'codebook',
+      'written_seq',
     ],
     key: ['respondent_no', 'id'],
   },
@@ -193,11 +194,12 @@ export const TABLE_SPECS: Specs = {
       'last_contact_value',
       'note',
       'codebook',
+      'written_seq',
     ],
     key: ['respondent_no', 'id'],
   },
   identifiers: {
-    columns: ['respondent_no', 'id', 'respondent_id', 'source_testimony_id', 'kind', 'value', 'normalised'],
+    columns: ['respondent_no', 'id', 'respondent_id', 'source_testimony_id', 'kind', 'value', 'normalised', 'written_seq'],
     key: ['respondent_no', 'id'],
   },
   identifier_incidents: {

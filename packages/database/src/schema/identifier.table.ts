@@ -10,6 +10,8 @@ export interface IdentifierTable {
   kind: string
   value: string
   normalised: string | null
+  /** The seq of the event that last wrote the row: its version (0 if written before migration 0011). */
+  written_seq: number
 }
 
 /** Which incidents an identifier was seen in (an identifier's `incidentIds`). */

@@ -22,4 +22,6 @@ export interface IncidentTable {
   confidence: string
   note: string | null
   codebook: string
+  /** The seq of the event that last wrote the row: its version (0 if written before migration 0011). */
+  written_seq: number
 }

@@ -15,4 +15,6 @@ export interface RelativeTable {
   last_contact_value: string | null
   note: string | null
   codebook: string
+  /** The seq of the event that last wrote the row: its version (0 if written before migration 0011). */
+  written_seq: number
 }
