@@ -12,7 +12,8 @@ import {
   Respondent,
   type CountryCode,
 } from '@amanat/domain'
-import type { z } from 'zod'
+import type { RecordVersion } from '@amanat/database'
+import { z } from 'zod'
 import { normaliseIdentifier } from './identifier-normalise.ts'
 import { loadRespondent, loadTestimony, respondentNumber, type TestimonyRef } from './records.ts'
 import type { WorkbenchSession } from './session.ts'
@@ -25,19 +26,31 @@ import { serialised } from './serialised.ts'
  * incident and relative records the codebook version it was coded with.
  */
 
+/**
+ * What an edit of an existing record carries besides its fields: the record's `id`, and the
+ * `version` it was read at (the reader's `versions`). With a version the edit is refused as
+ * `record.changed`, and nothing written, when someone else has changed or removed the record
+ * since (another tab, another analyst on the team's store, a recode): it never overwrites their
+ * change or brings a removed record back. Without one (older callers) it replaces whatever is there.
+ */
+export interface EditOf {
+  /** Set to edit an existing record; omitted for a new one. */
+  readonly id?: string
+  readonly version?: number
+}
+
 /** An incident as the coding form sends it: everything but what the service fills in. */
 export type IncidentDraft = Omit<
   z.input<typeof Incident>,
   'id' | 'testimonyId' | 'respondentId' | 'codebook'
-> & {
-  /** Set to edit an existing incident; omitted for a new one. */
-  readonly id?: string
-}
+> &
+  EditOf
 
 /** A relative as the coding form sends it. */
-export type RelativeDraft = Omit<z.input<typeof Relative>, 'id' | 'respondentId' | 'codebook'> & {
-  readonly id?: string
-}
+export type RelativeDraft = Omit<z.input<typeof Relative>, 'id' | 'respondentId' | 'codebook'> & EditOf
+
+/** The version an edit was read at ({@link EditOf}): a count of events. */
+const Version = z.number().int().nonnegative().optional()
 
 /**
  * A perpetrator or channel identifier as the coding form sends it (`normalised` is computed):
@@ -45,7 +58,7 @@ export type RelativeDraft = Omit<z.input<typeof Relative>, 'id' | 'respondentId'
  * reads local phone numbers. Parsed before any of it is used.
  */
 const IdentifierDraftSchema = Identifier.pick({ kind: true, value: true, incidentIds: true })
-  .extend({ id: Identifier.shape.id.optional() })
+  .extend({ id: Identifier.shape.id.optional(), version: Version })
   .strict()
 export type IdentifierDraft = z.input<typeof IdentifierDraftSchema>
 
@@ -63,8 +76,9 @@ export async function recordIncident(
   // Serialised with a recode, which carries every incident over to a new codebook version.
   return serialised(session, async () => {
     const { no, testimony } = await loadTestimony(session, ref)
+    const { version, ...fields } = draft
     const incident = parseRecord(Incident, {
-      ...draft,
+      ...fields,
       id: draft.id ?? newId(IncidentId),
       testimonyId: testimony.id,
       respondentId: testimony.respondentId,
@@ -73,22 +87,34 @@ export async function recordIncident(
     checkCodes(session.codebook, { incidents: [incident] })
     if (incident.relativeId !== null)
       await mustExist(session, 'relatives', no, incident.relativeId, 'relative.not_found')
-    await session.store.append(session.analyst.id, { kind: 'incident.recorded', incident })
+    await session.store.append(
+      session.analyst.id,
+      { kind: 'incident.recorded', incident },
+      expecting('incidents', testimony.respondentId, draft.id, version),
+    )
     return incident
   })
 }
 
-/** Removes an incident (and its links to identifiers). Throws input `incident.not_found`. */
+/**
+ * Removes an incident (and its links to identifiers). With `version`, only that version of it
+ * (see {@link EditOf}). Throws input `incident.not_found`, `record.changed`.
+ */
 export async function removeIncident(
   session: WorkbenchSession,
   respondentId: string,
   incidentId: string,
+  version?: number,
 ): Promise<void> {
   // Serialised with a recode, which would otherwise record a removed incident again.
   await serialised(session, async () => {
     const no = await respondentNumber(session, respondentId)
     await mustExist(session, 'incidents', no, incidentId, 'incident.not_found')
-    await session.store.append(session.analyst.id, { kind: 'incident.removed', respondentId, incidentId })
+    await session.store.append(
+      session.analyst.id,
+      { kind: 'incident.removed', respondentId, incidentId },
+      expecting('incidents', respondentId, incidentId, version),
+    )
   })
 }
 
@@ -103,26 +129,39 @@ export async function recordRelative(
   draft: RelativeDraft,
 ): Promise<Relative> {
   const { respondent } = await loadRespondent(session, respondentId)
+  const { version, ...fields } = draft
   const relative = parseRecord(Relative, {
-    ...draft,
+    ...fields,
     id: draft.id ?? newId(RelativeId),
     respondentId: respondent.id,
     codebook: session.codebookRef,
   })
   checkCodes(session.codebook, { relatives: [relative] })
-  await session.store.append(session.analyst.id, { kind: 'relative.recorded', relative })
+  await session.store.append(
+    session.analyst.id,
+    { kind: 'relative.recorded', relative },
+    expecting('relatives', respondent.id, draft.id, version),
+  )
   return relative
 }
 
-/** Removes a relative. Throws input `relative.not_found`. */
+/**
+ * Removes a relative; with `version`, only that version of it (see {@link EditOf}). Throws input
+ * `relative.not_found`, `record.changed`.
+ */
 export async function removeRelative(
   session: WorkbenchSession,
   respondentId: string,
   relativeId: string,
+  version?: number,
 ): Promise<void> {
   const no = await respondentNumber(session, respondentId)
   await mustExist(session, 'relatives', no, relativeId, 'relative.not_found')
-  await session.store.append(session.analyst.id, { kind: 'relative.removed', respondentId, relativeId })
+  await session.store.append(
+    session.analyst.id,
+    { kind: 'relative.removed', respondentId, relativeId },
+    expecting('relatives', respondentId, relativeId, version),
+  )
 }
 
 /**
@@ -163,19 +202,31 @@ export async function recordIdentifier(
     normalised: normaliseIdentifier(draft.kind, draft.value, region),
     incidentIds: [...new Set(draft.incidentIds)],
   })
-  await session.store.append(session.analyst.id, { kind: 'identifier.recorded', identifier })
+  await session.store.append(
+    session.analyst.id,
+    { kind: 'identifier.recorded', identifier },
+    expecting('identifiers', respondentId, draft.id, draft.version),
+  )
   return identifier
 }
 
-/** Removes an identifier. Throws input `identifier.not_found`. */
+/**
+ * Removes an identifier; with `version`, only that version of it (see {@link EditOf}). Throws
+ * input `identifier.not_found`, `record.changed`.
+ */
 export async function removeIdentifier(
   session: WorkbenchSession,
   respondentId: string,
   identifierId: string,
+  version?: number,
 ): Promise<void> {
   const no = await respondentNumber(session, respondentId)
   await mustExist(session, 'identifiers', no, identifierId, 'identifier.not_found')
-  await session.store.append(session.analyst.id, { kind: 'identifier.removed', respondentId, identifierId })
+  await session.store.append(
+    session.analyst.id,
+    { kind: 'identifier.removed', respondentId, identifierId },
+    expecting('identifiers', respondentId, identifierId, version),
+  )
 }
 
 /**
@@ -202,6 +253,22 @@ export function parseRecord<S extends z.ZodType>(schema: S, value: unknown): z.i
   if (!parsed.success)
     throw inputError('input.invalid', `That is not valid: ${describeIssues(parsed.error).join('; ')}.`)
   return parsed.data
+}
+
+/**
+ * The append options of an edit of record `id` read at `version` (see {@link EditOf}): the store
+ * refuses it as `record.changed` unless the record is still that version. Nothing to expect for a
+ * new record, or without a version. Input `input.invalid` for a version that is not a count.
+ */
+function expecting(
+  table: RecordVersion['table'],
+  respondentId: string,
+  id: string | undefined,
+  version: unknown,
+): { expect: RecordVersion[] } {
+  const writtenSeq = parseRecord(Version, version)
+  if (id === undefined || writtenSeq === undefined) return { expect: [] }
+  return { expect: [{ table, respondentId, id, writtenSeq }] }
 }
 
 async function mustExist(

@@ -60,6 +60,9 @@ export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef
       ),
     workflow,
     codebookRef: session.codebookRef,
+    versions: Object.fromEntries(
+      [...incidents, ...relatives, ...identifiers].map((row) => [row.id, Number(row.written_seq)]),
+    ),
   }
 }
 

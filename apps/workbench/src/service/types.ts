@@ -86,6 +86,11 @@ export interface TestimonyView {
   readonly workflow: WorkflowState
   /** The codebook the incidents are shown against (the workspace's current one). */
   readonly codebookRef: string
+  /**
+   * The version of each incident, relative and identifier shown, by id: an edit or removal sends
+   * it back, and is refused (`record.changed`) if someone has changed the record since.
+   */
+  readonly versions: Readonly<Record<string, number>>
 }
 
 /** Cohen's kappa for one incident type over the double-coded testimonies. */

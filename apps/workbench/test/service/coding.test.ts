@@ -15,7 +15,9 @@ import {
   recordIncident,
   recordIndependentCoding,
   recordRelative,
+  removeIdentifier,
   removeIncident,
+  removeRelative,
   setConsent,
   setDisclosure,
   setImpacts,
@@ -71,6 +73,105 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
     await expect(removeIncident(f.session, ref(0).respondentId, incident.id)).rejects.toSatisfy(
       (e) => code(e) === 'incident.not_found',
     )
+  })
+
+  it('refuses an edit or removal made from an older read, and never brings a removed record back', async () => {
+    const r = ref(3)
+    const incident = await recordIncident(f.session, r, draft)
+    const relative = await recordRelative(f.session, r.respondentId, {
+      relation: 'sibling',
+      status: 'detained',
+      since: { precision: 'year', value: '2018' },
+      lastContact: { precision: 'unknown' },
+      note: null,
+    })
+    const identifier = await recordIdentifier(f.session, r.respondentId, {
+      kind: 'wechat',
+      value: 'wxid_versions',
+      incidentIds: [incident.id],
+    })
+    // Two tabs (or two analysts) read the same versions.
+    const read = await readTestimony(f.session, r)
+    const version = (id: string): number => {
+      const v = read.versions[id]
+      if (v === undefined) throw new Error(`no version for ${id}`)
+      return v
+    }
+    expect(version(incident.id)).toBeGreaterThan(0)
+    // The first edit from that read is saved...
+    await recordIncident(f.session, r, {
+      ...draft,
+      id: incident.id,
+      version: version(incident.id),
+      note: 'first tab',
+    })
+    // ...the second is refused and changes nothing.
+    const before = (await f.t.store.counts()).events
+    await expect(
+      recordIncident(f.session, r, {
+        ...draft,
+        id: incident.id,
+        version: version(incident.id),
+        note: 'second tab',
+      }),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    await expect(
+      removeIncident(f.session, r.respondentId, incident.id, version(incident.id)),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    expect((await f.t.store.counts()).events).toBe(before)
+    let now = await readTestimony(f.session, r)
+    expect(now.incidents.find((i) => i.id === incident.id)?.note).toBe('first tab')
+    // Removed from the current read; an edit from the older one does not bring it back.
+    await removeIncident(f.session, r.respondentId, incident.id, now.versions[incident.id] ?? -1)
+    await expect(
+      recordIncident(f.session, r, {
+        ...draft,
+        id: incident.id,
+        version: version(incident.id),
+        note: 'stale',
+      }),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    now = await readTestimony(f.session, r)
+    expect(now.incidents.some((i) => i.id === incident.id)).toBe(false)
+    // The same for relatives and identifiers.
+    const relativeDraft = {
+      relation: 'sibling',
+      status: 'released',
+      since: { precision: 'unknown' as const },
+      lastContact: { precision: 'unknown' as const },
+      note: null,
+    }
+    await recordRelative(f.session, r.respondentId, {
+      ...relativeDraft,
+      id: relative.id,
+      version: version(relative.id),
+    })
+    await expect(
+      recordRelative(f.session, r.respondentId, {
+        ...relativeDraft,
+        id: relative.id,
+        version: version(relative.id),
+        note: 'late',
+      }),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    await expect(
+      removeRelative(f.session, r.respondentId, relative.id, version(relative.id)),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    // The identifier's incident was removed above, and that changed the identifier's links, not its version.
+    await recordIdentifier(f.session, r.respondentId, {
+      id: identifier.id,
+      version: version(identifier.id),
+      kind: 'wechat',
+      value: 'wxid_versions_2',
+      incidentIds: [],
+    })
+    await expect(
+      removeIdentifier(f.session, r.respondentId, identifier.id, version(identifier.id)),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    // A version that is not a count is bad input, not a crash.
+    await expect(
+      recordIncident(f.session, r, { ...draft, version: 'soon' as unknown as number }),
+    ).rejects.toSatisfy((e) => code(e) === 'input.invalid')
   })
 
   it('refuses an unknown code with a near-miss hint, and an invalid incident, before writing', async () => {

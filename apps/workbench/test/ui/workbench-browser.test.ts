@@ -265,6 +265,40 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await axeViolations(page)).toEqual([])
   })
 
+  it('refuses an edit made from an older read: another tab changed the incident meanwhile', async () => {
+    const editFirst = (tab: Page) => tab.locator('#incidents li button.link:not(.danger)').first().click()
+    await editFirst(page)
+    await page.locator('.coding-form textarea[name=note]').waitFor()
+    // A second tab (or a second analyst) opens the same incident, changes it and saves.
+    const other = await browser.context.newPage()
+    try {
+      await other.goto(page.url())
+      await other.locator('#incidents').waitFor()
+      await editFirst(other)
+      await other.fill('.coding-form textarea[name=note]', 'Changed in the other tab.')
+      await other.click('.coding-form button[type=submit]')
+      await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
+    } finally {
+      await other.close()
+    }
+    // This tab's edit was made from what it read before: refused, said so, and the screen is
+    // drawn again as it is now; the other tab's change stays.
+    await page.fill('.coding-form textarea[name=note]', 'Changed in this tab.')
+    await page.click('.coding-form button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toContain(
+      'someone changed or removed this record',
+    )
+    await page.locator('.coding-form').waitFor({ state: 'detached' })
+    await editFirst(page)
+    expect(await page.locator('.coding-form textarea[name=note]').inputValue()).toBe(
+      'Changed in the other tab.',
+    )
+    // Saved from the fresh read, it goes through.
+    await page.fill('.coding-form textarea[name=note]', 'Changed in this tab, after reading again.')
+    await page.click('.coding-form button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toBe('Saved.')
+  })
+
   it('sets consent, disclosure and a pseudonym from the registry', async () => {
     // The consent's answer is held back: until it is saved and the screen drawn again, the
     // screen takes no other change (one made meanwhile would be reset by that redraw).
@@ -618,7 +652,12 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       expect(adoptions).toHaveLength(1)
       const recodedAt = adoptions[0]?.seq ?? 0
       const coded = events.filter((e) => e.kind === 'incident.recorded' && e.seq < recodedAt)
-      expect(coded).toHaveLength(3)
+      // Three new incidents and two edits of the first (the other tab's, and this tab's after it
+      // read again); the edit made from the older read was never recorded.
+      expect(coded).toHaveLength(5)
+      const notes = coded.map((e) => (e.body?.kind === 'incident.recorded' ? e.body.incident.note : null))
+      expect(notes).toContain('Changed in the other tab.')
+      expect(notes).not.toContain('Changed in this tab.')
       expect(new Set(coded.map((e) => e.author))).toEqual(new Set([workspace.analyst.id]))
       const named = await workspace.store.db
         .selectFrom('respondents')

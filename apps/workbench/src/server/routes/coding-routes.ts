@@ -16,7 +16,7 @@ import {
 import { pseudonymFor, setConsent, setDisclosure } from '../../service/respondent-settings.ts'
 import { recordIndependentCoding, setStatus } from '../../service/workflow.ts'
 import { jsonBody } from '../api-errors.ts'
-import { Draft, pathId, pathRef, type Work } from './route-kit.ts'
+import { Draft, pathId, pathRef, queryVersion, type Work } from './route-kit.ts'
 
 /** Coding and review: incidents, relatives, identifiers, impacts, the workflow status, consent, disclosure and the pseudonym. */
 
@@ -37,9 +37,19 @@ const Impacts = z.object({ impacts: z.array(z.string().max(63)).max(50) }).stric
 export function codingRoutes(open: () => Work): Hono {
   const app = new Hono()
   const work = () => open().service
+  // A removal names the version it was asked from, if the caller read one (`?version=`).
+  const removal = (
+    records: string,
+    remove: (session: Work['service'], respondentId: string, id: string, version?: number) => Promise<void>,
+  ) =>
+    app.delete(`/respondents/:respondentId/${records}/:id`, async (c) => {
+      const version = queryVersion(c.req.query('version'))
+      await remove(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')), version)
+      return c.json({ ok: true })
+    })
 
   app.post('/testimonies/:respondentId/:testimonyId/incidents', async (c) => {
-    const draft = (await jsonBody(c, Draft)) as IncidentDraft
+    const draft = (await jsonBody(c, Draft)) as unknown as IncidentDraft
     return c.json({ incident: await recordIncident(work(), pathRef(c.req.param()), draft) })
   })
   app.post('/testimonies/:respondentId/:testimonyId/status', async (c) => {
@@ -52,26 +62,17 @@ export function codingRoutes(open: () => Work): Hono {
     return c.json({ ok: true })
   })
 
-  app.delete('/respondents/:respondentId/incidents/:id', async (c) => {
-    await removeIncident(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')))
-    return c.json({ ok: true })
-  })
+  removal('incidents', removeIncident)
   app.post('/respondents/:respondentId/relatives', async (c) => {
-    const draft = (await jsonBody(c, Draft)) as RelativeDraft
+    const draft = (await jsonBody(c, Draft)) as unknown as RelativeDraft
     return c.json({ relative: await recordRelative(work(), pathId(c.req.param('respondentId')), draft) })
   })
-  app.delete('/respondents/:respondentId/relatives/:id', async (c) => {
-    await removeRelative(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')))
-    return c.json({ ok: true })
-  })
+  removal('relatives', removeRelative)
   app.post('/respondents/:respondentId/identifiers', async (c) => {
     const draft = (await jsonBody(c, Draft)) as unknown as IdentifierDraft
     return c.json({ identifier: await recordIdentifier(work(), pathId(c.req.param('respondentId')), draft) })
   })
-  app.delete('/respondents/:respondentId/identifiers/:id', async (c) => {
-    await removeIdentifier(work(), pathId(c.req.param('respondentId')), pathId(c.req.param('id')))
-    return c.json({ ok: true })
-  })
+  removal('identifiers', removeIdentifier)
   app.post('/respondents/:respondentId/impacts', async (c) => {
     const { impacts } = await jsonBody(c, Impacts)
     await setImpacts(work(), pathId(c.req.param('respondentId')), impacts)

@@ -29,6 +29,17 @@ export function pathId(value: string | undefined): string {
   return parseWith(Id, value)
 }
 
+const Version = z
+  .string()
+  .regex(/^\d{1,15}$/, { error: 'expected a version number' })
+  .transform(Number)
+  .optional()
+
+/** The `?version=` of a removal: the version of the record it was asked from (service/coding.ts, EditOf). */
+export function queryVersion(value: string | undefined): number | undefined {
+  return parseWith(Version, value)
+}
+
 /** The testimony a `/testimonies/:respondentId/:testimonyId/…` path names. */
 export function pathRef(params: Readonly<Record<string, string>>): TestimonyRef {
   return parseWith(Ref, params)

@@ -242,6 +242,8 @@ export const en = {
   sc_esc: 'Close the form',
   saved: 'Saved.',
   error: 'Not done: {message}',
+  recordChanged:
+    'Not saved: someone changed or removed this record after it was opened (in another tab, or another analyst). It is now shown as it is; make the change again if it is still needed.',
   close: 'Close',
   previous: 'Previous',
   next: 'Next',

@@ -240,6 +240,8 @@ export const tr: Catalogue = {
   sc_esc: 'Formu kapat',
   saved: 'Kaydedildi.',
   error: 'Yapılamadı: {message}',
+  recordChanged:
+    'Kaydedilmedi: bu kayıt açıldıktan sonra başka biri tarafından (başka bir sekmede ya da başka bir analist) değiştirildi veya silindi. Şimdi güncel hâliyle gösteriliyor; gerekiyorsa değişikliği yeniden yapın.',
   close: 'Kapat',
   previous: 'Önceki',
   next: 'Sonraki',

@@ -237,6 +237,8 @@ export const zh: Catalogue = {
   sc_esc: '关闭表单',
   saved: '已保存。',
   error: '未完成：{message}',
+  recordChanged:
+    '未保存：此记录在打开后已被他人（另一个标签页或另一位分析员）修改或删除。现在显示的是它当前的内容；如仍需要，请重新修改。',
   close: '关闭',
   previous: '上一页',
   next: '下一页',

@@ -20,6 +20,18 @@ import { codeLabel, codeOptions, countryOptions } from './vocab.ts'
  * drawn again (redraw.ts).
  */
 
+/**
+ * A record as the reader read it, with its version (the reader's `versions`): an edit sends both
+ * back, so the server refuses it if someone changed the record since (service/coding.ts, EditOf).
+ */
+export type Read<T extends { readonly id: string }> = T & { readonly version: number | undefined }
+
+/** What a form's request says about the record it edits: nothing for a new one. */
+export function editOf(record: Read<{ readonly id: string }> | null): { id?: string; version?: number } {
+  if (record === null) return {}
+  return record.version === undefined ? { id: record.id } : { id: record.id, version: record.version }
+}
+
 export interface OpenForm {
   readonly element: HTMLFormElement
   /** Submits the form (the `s` shortcut). */
@@ -81,7 +93,7 @@ function submitWith(form: HTMLFormElement, send: () => Promise<unknown>, after: 
 
 export function incidentForm(
   base: string,
-  incident: Incident | null,
+  incident: Read<Incident> | null,
   relatives: readonly Relative[],
   after: RedrawAfter,
   cancel: () => void,
@@ -164,7 +176,7 @@ export function incidentForm(
       const nullable = (name: string) => (valueOf(form, name) === '' ? null : valueOf(form, name))
       const note = valueOf(form, 'note').trim()
       return api.post(`${base}/incidents`, {
-        ...(incident === null ? {} : { id: incident.id }),
+        ...editOf(incident),
         type: valueOf(form, 'type'),
         channel: nullable('channel'),
         perpetrator: nullable('perpetrator'),
@@ -191,7 +203,7 @@ export function incidentForm(
 
 export function relativeForm(
   respondentBase: string,
-  relative: Relative | null,
+  relative: Read<Relative> | null,
   after: RedrawAfter,
   cancel: () => void,
 ): OpenForm {
@@ -229,7 +241,7 @@ export function relativeForm(
     () => {
       const note = valueOf(form, 'note').trim()
       return api.post(`${respondentBase}/relatives`, {
-        ...(relative === null ? {} : { id: relative.id }),
+        ...editOf(relative),
         relation: valueOf(form, 'relation'),
         status: valueOf(form, 'status'),
         since: partialDate(valueOf(form, 'since')),
@@ -244,7 +256,7 @@ export function relativeForm(
 
 export function identifierForm(
   respondentBase: string,
-  identifier: Identifier | null,
+  identifier: Read<Identifier> | null,
   incidents: readonly Incident[],
   after: RedrawAfter,
   cancel: () => void,
@@ -275,7 +287,7 @@ export function identifierForm(
     form,
     () =>
       api.post(`${respondentBase}/identifiers`, {
-        ...(identifier === null ? {} : { id: identifier.id }),
+        ...editOf(identifier),
         kind: valueOf(form, 'kind'),
         value: valueOf(form, 'value'),
         incidentIds: checkedValues(form, 'incidentIds'),

@@ -24,9 +24,14 @@ export function showSaved(): void {
 export function showError(error: unknown): void {
   // A locked workbench is handled by the unlock screen, not reported as a failure.
   if (error instanceof ApiError && error.status === 423) return
+  showProblem(t('error', { message: error instanceof Error ? error.message : String(error) }))
+}
+
+/** Says, as an error, why something was not done, in words already in the interface's language. */
+export function showProblem(text: string): void {
   const element = region()
   element.className = 'error'
-  element.textContent = t('error', { message: error instanceof Error ? error.message : String(error) })
+  element.textContent = text
 }
 
 export function clearNotice(): void {

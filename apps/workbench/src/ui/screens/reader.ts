@@ -5,7 +5,7 @@ import { checkboxGroup, checkedValues, content, focusHeading, h } from '../dom.t
 import { t, tv } from '../i18n/i18n.ts'
 import { setShortcuts, SHORTCUT_HELP } from '../shortcuts.ts'
 import { page } from '../state.ts'
-import { identifierForm, incidentForm, relativeForm, type OpenForm } from './coding-forms.ts'
+import { identifierForm, incidentForm, relativeForm, type OpenForm, type Read } from './coding-forms.ts'
 import { consentPanel } from './consent-panel.ts'
 import { historyPanel } from './history-panel.ts'
 import { draftOfFields } from './drafts.ts'
@@ -118,7 +118,9 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             respondentBase,
             newIncident,
             (incident) =>
-              openForm('incidents', (saved) => incidentForm(base, incident, data.relatives, saved, close)),
+              openForm('incidents', (saved) =>
+                incidentForm(base, read(data, incident), data.relatives, saved, close),
+              ),
             after,
           ),
           formSlot,
@@ -126,7 +128,8 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             data,
             respondentBase,
             () => openForm('relatives', (saved) => relativeForm(respondentBase, null, saved, close)),
-            (r) => openForm('relatives', (saved) => relativeForm(respondentBase, r, saved, close)),
+            (r) =>
+              openForm('relatives', (saved) => relativeForm(respondentBase, read(data, r), saved, close)),
             after,
           ),
           identifierList(
@@ -138,7 +141,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
               ),
             (i) =>
               openForm('identifiers', (saved) =>
-                identifierForm(respondentBase, i, data.incidents, saved, close),
+                identifierForm(respondentBase, read(data, i), data.incidents, saved, close),
               ),
             after,
           ),
@@ -174,6 +177,17 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
       showError(error)
       return false
     })
+}
+
+/** A record shown in the reader, with the version it was read at (sent back with an edit). */
+function read<T extends { readonly id: string }>(data: TestimonyView, record: T): Read<T> {
+  return { ...record, version: data.versions[record.id] }
+}
+
+/** The removal of record `id` from `list`, naming the version read (refused if it changed since). */
+function removalUrl(data: TestimonyView, list: string, id: string): string {
+  const version = data.versions[id]
+  return version === undefined ? `${list}/${id}` : `${list}/${id}?version=${String(version)}`
 }
 
 /** The coding keys at a glance, linking to the full list. */
@@ -365,7 +379,7 @@ function incidentList(
     ],
     onAdd,
     onEdit,
-    (i) => `${respondentBase}/incidents/${i.id}`,
+    (i) => removalUrl(data, `${respondentBase}/incidents`, i.id),
     after,
     'incidents',
     'n',
@@ -389,7 +403,7 @@ function relativeList(
     ],
     onAdd,
     onEdit,
-    (r) => `${respondentBase}/relatives/${r.id}`,
+    (r) => removalUrl(data, `${respondentBase}/relatives`, r.id),
     after,
     'relatives',
   )
@@ -413,7 +427,7 @@ function identifierList(
     ],
     onAdd,
     onEdit,
-    (i) => `${respondentBase}/identifiers/${i.id}`,
+    (i) => removalUrl(data, `${respondentBase}/identifiers`, i.id),
     after,
     'identifiers',
   )

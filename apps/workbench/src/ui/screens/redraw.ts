@@ -1,5 +1,7 @@
+import { ApiError } from '../api.ts'
 import { focusHeading } from '../dom.ts'
-import { showError, showSaved } from './notice.ts'
+import { t } from '../i18n/i18n.ts'
+import { showError, showProblem, showSaved } from './notice.ts'
 
 /**
  * Sends a change whose success redraws the screen it was made on. `home` names (by id) the part
@@ -74,7 +76,8 @@ function restoreFocus(mark: FocusMark | null, home: string | undefined): void {
  * left at the top of the page, and "Saved." is announced (the redraw clears earlier notices).
  * If the change fails, the controls come back as they were, focus returns to the control that
  * was used and the error is shown; so they do if the change is saved but the screen cannot be
- * drawn again (its error is shown).
+ * drawn again (its error is shown). A change refused because someone changed its record since it
+ * was read (`record.changed`) draws the screen again as it is now, and says so.
  */
 export function redrawAfter(scope: HTMLElement, redraw: () => Promise<boolean>): RedrawAfter {
   return (change, home) => {
@@ -97,6 +100,16 @@ export function redrawAfter(scope: HTMLElement, redraw: () => Promise<boolean>):
           showSaved()
         }),
       (error: unknown) => {
+        // Someone changed what the change was made from: nothing was saved, and the screen is
+        // stale. Draw it again as it is now, and say why the change is not there.
+        if (error instanceof ApiError && error.code === 'record.changed') {
+          void redraw().then((drawn) => {
+            if (!drawn) release()
+            else restoreFocus(mark, home)
+            showProblem(t('recordChanged'))
+          })
+          return
+        }
         release()
         showError(error)
       },
