@@ -40,7 +40,7 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
       return [upsert('codebooks', { ref, id: book.id, version: book.version, json: JSON.stringify(book) })]
     }
     case 'respondent.recorded':
-      return [upsert('respondents', respondentToRow(subjectNo(context), body.respondent))]
+      return [upsert('respondents', respondentToRow(subjectNo(context), body.respondent, context.seq))]
     case 'testimony.recorded':
       return [upsert('testimonies', testimonyToRow(subjectNo(context), body.testimony))]
     case 'testimony.imported':
@@ -165,7 +165,7 @@ function projectImport(no: number, body: ImportBody, context: ProjectionContext)
   const { seq } = context
   const known = context.respondentNo !== seq
   const testimonyId: TestimonyId = body.testimony.id
-  const ops: RowOp[] = [upsert('respondents', respondentToRow(no, body.respondent))]
+  const ops: RowOp[] = [upsert('respondents', respondentToRow(no, body.respondent, seq))]
   if (known) {
     ops.push(
       deleteWhere('incidents', { respondent_no: no, testimony_id: testimonyId }),

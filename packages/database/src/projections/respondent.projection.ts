@@ -1,8 +1,8 @@
 import { Respondent } from '@amanat/domain'
 import type { RespondentTable } from '../schema/respondent.table.ts'
 
-/** The row that stores `respondent`, the respondent numbered `no` in this workspace. */
-export function respondentToRow(no: number, respondent: Respondent): RespondentTable {
+/** The row that stores `respondent`, the respondent numbered `no` in this workspace, written by the event `seq`. */
+export function respondentToRow(no: number, respondent: Respondent, seq: number): RespondentTable {
   return {
     respondent_no: no,
     id: respondent.id,
@@ -22,6 +22,7 @@ export function respondentToRow(no: number, respondent: Respondent): RespondentT
     consent_form: respondent.consent.form,
     consent_recorded_on: respondent.consent.recordedOn,
     pseudonym: respondent.pseudonym,
+    written_seq: seq,
   }
 }
 

@@ -131,6 +131,7 @@ export const TABLE_SPECS: Specs = {
       'consent_form',
       'consent_recorded_on',
       'pseudonym',
+      'written_seq',
     ],
     key: ['respondent_no'],
   },

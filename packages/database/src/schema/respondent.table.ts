@@ -30,4 +30,6 @@ export interface RespondentTable {
   consent_form: string
   consent_recorded_on: string
   pseudonym: string | null
+  /** The seq of the event that last wrote the row: its version (0 if written before migration 0011). */
+  written_seq: number
 }
