@@ -238,13 +238,33 @@ export async function setImpacts(
   session: WorkbenchSession,
   respondentId: string,
   impacts: readonly string[],
+  version?: number,
 ): Promise<void> {
   await serialised(session, async () => {
-    const { respondent } = await loadRespondent(session, respondentId)
-    const changed = parseRecord(Respondent, { ...respondent, impacts: [...new Set(impacts)] })
+    const read = await loadRespondent(session, respondentId)
+    const changed = parseRecord(Respondent, { ...read.respondent, impacts: [...new Set(impacts)] })
     checkCodes(session.codebook, { respondents: [changed] })
-    await session.store.append(session.analyst.id, { kind: 'respondent.recorded', respondent: changed })
+    await session.store.append(
+      session.analyst.id,
+      { kind: 'respondent.recorded', respondent: changed },
+      respondentExpected(read, version),
+    )
   })
+}
+
+/**
+ * The append options of a change to a respondent's own record (consent, disclosure, impacts,
+ * pseudonym), which re-records the whole record as `read`: it must still be the version the
+ * change was made from (`version`, {@link EditOf}), or, without one, the version just read, so
+ * that a change saved meanwhile by another process (another analyst's consent) is never written
+ * over with the old values.
+ */
+export function respondentExpected(
+  read: { readonly respondent: Respondent; readonly version: number },
+  version: number | undefined,
+): { expect: RecordVersion[] } {
+  const id = read.respondent.id
+  return expecting('respondents', id, id, version ?? read.version)
 }
 
 /** Parses a record at the service boundary; input `input.invalid` with the problems. */
@@ -260,7 +280,7 @@ export function parseRecord<S extends z.ZodType>(schema: S, value: unknown): z.i
  * refuses it as `record.changed` unless the record is still that version. Nothing to expect for a
  * new record, or without a version. Input `input.invalid` for a version that is not a count.
  */
-function expecting(
+export function expecting(
   table: RecordVersion['table'],
   respondentId: string,
   id: string | undefined,

@@ -15,7 +15,7 @@ import { workflowOf } from './workflow.ts'
 export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef): Promise<TestimonyView> {
   const { no, testimony } = await loadTestimony(session, ref)
   const db = session.store.db
-  const [{ respondent }, incidents, relatives, identifiers, links, stored, workflow] = await Promise.all([
+  const [read, incidents, relatives, identifiers, links, stored, workflow] = await Promise.all([
     loadRespondent(session, ref.respondentId),
     db
       .selectFrom('incidents')
@@ -34,6 +34,7 @@ export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef
     db.selectFrom('attachment_events').select('attachment_id').where('respondent_no', '=', no).execute(),
     workflowOf(session, no, testimony.id),
   ])
+  const { respondent } = read
   const incidentIds = new Set(incidents.map((i) => i.id))
   const linksOf = (identifierId: string) =>
     links.filter((l) => l.identifier_id === identifierId).map((l) => l.incident_id)
@@ -60,9 +61,13 @@ export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef
       ),
     workflow,
     codebookRef: session.codebookRef,
-    versions: Object.fromEntries(
-      [...incidents, ...relatives, ...identifiers].map((row) => [row.id, Number(row.written_seq)]),
-    ),
+    versions: Object.fromEntries<number>([
+      [respondent.id, read.version],
+      ...[...incidents, ...relatives, ...identifiers].map((row): [string, number] => [
+        row.id,
+        Number(row.written_seq),
+      ]),
+    ]),
   }
 }
 

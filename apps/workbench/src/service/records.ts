@@ -30,7 +30,7 @@ export async function respondentNumber(session: WorkbenchSession, respondentId: 
 export async function loadRespondent(
   session: WorkbenchSession,
   respondentId: string,
-): Promise<{ no: number; respondent: Respondent }> {
+): Promise<{ no: number; respondent: Respondent; version: number }> {
   const no = await respondentNumber(session, respondentId)
   const row = await session.store.db
     .selectFrom('respondents')
@@ -42,7 +42,7 @@ export async function loadRespondent(
       'respondent.not_found',
       'There is no such respondent in this workspace (or they were erased).',
     )
-  return { no, respondent: respondentFromRow(row) }
+  return { no, respondent: respondentFromRow(row), version: Number(row.written_seq) }
 }
 
 /** The testimony, as projected; throws input `respondent.not_found` / `testimony.not_found`. */

@@ -7,9 +7,10 @@ import {
   Respondent,
   type DisclosureWish,
 } from '@amanat/domain'
+import type { RecordVersion } from '@amanat/database'
 import { PSEUDONYM_COLOURS, PSEUDONYM_NATURE } from '@amanat/synthetic'
 import { utcToday } from '../intake/days.ts'
-import { parseRecord } from './coding.ts'
+import { parseRecord, respondentExpected } from './coding.ts'
 import { loadRespondent } from './records.ts'
 import { serialised } from './serialised.ts'
 import type { WorkbenchSession } from './session.ts'
@@ -24,7 +25,8 @@ import type { ConsentChange } from './types.ts'
 /**
  * Changes a respondent's consent; unspecified parts stay as they were, the day defaults to today.
  *
- * @throws AmanatError input `input.invalid` (an unknown or repeated use, a bad day), `respondent.not_found`.
+ * @throws AmanatError input `input.invalid` (an unknown or repeated use, a bad day), `respondent.not_found`,
+ *   `record.changed` (the respondent was changed since `change.version`, or while this ran).
  */
 export async function setConsent(
   session: WorkbenchSession,
@@ -32,14 +34,15 @@ export async function setConsent(
   change: ConsentChange,
 ): Promise<Respondent> {
   return serialised(session, async () => {
-    const { respondent } = await loadRespondent(session, respondentId)
+    const read = await loadRespondent(session, respondentId)
+    const { respondent } = read
     const consent = parseRecord(Consent, {
       uses: change.uses ?? respondent.consent.uses,
       withdrawn: change.withdrawn ?? respondent.consent.withdrawn,
       form: change.form ?? respondent.consent.form,
       recordedOn: change.recordedOn ?? utcToday(),
     })
-    return rerecord(session, { ...respondent, consent })
+    return rerecord(session, { ...respondent, consent }, respondentExpected(read, change.version))
   })
 }
 
@@ -48,12 +51,13 @@ export async function setDisclosure(
   session: WorkbenchSession,
   respondentId: string,
   disclosure: DisclosureWish,
+  version?: number,
 ): Promise<Respondent> {
   if (!DISCLOSURE_WISHES.includes(disclosure))
     throw inputError('input.invalid', `A disclosure wish is one of: ${DISCLOSURE_WISHES.join(', ')}.`)
   return serialised(session, async () => {
-    const { respondent } = await loadRespondent(session, respondentId)
-    return rerecord(session, { ...respondent, disclosure })
+    const read = await loadRespondent(session, respondentId)
+    return rerecord(session, { ...read.respondent, disclosure }, respondentExpected(read, version))
   })
 }
 
@@ -70,7 +74,8 @@ export function pseudonymFor(session: WorkbenchSession, respondentId: string): P
 }
 
 async function assign(session: WorkbenchSession, respondentId: string): Promise<string> {
-  const { no, respondent } = await loadRespondent(session, respondentId)
+  const read = await loadRespondent(session, respondentId)
+  const { no, respondent } = read
   const db = session.store.db
   const held = await db
     .selectFrom('pseudonyms')
@@ -86,10 +91,14 @@ async function assign(session: WorkbenchSession, respondentId: string): Promise<
       .executeTakeFirst()) !== undefined
   let pseudonym = respondent.pseudonym
   if (pseudonym === null || (await taken(pseudonym))) pseudonym = await drawFree(taken)
-  await session.store.appendBatch(session.analyst.id, [
-    { kind: 'pseudonym.assigned', respondentId: respondent.id, pseudonym },
-    { kind: 'respondent.recorded', respondent: { ...respondent, pseudonym } },
-  ])
+  await session.store.appendBatch(
+    session.analyst.id,
+    [
+      { kind: 'pseudonym.assigned', respondentId: respondent.id, pseudonym },
+      { kind: 'respondent.recorded', respondent: { ...respondent, pseudonym } },
+    ],
+    respondentExpected(read, undefined),
+  )
   return pseudonym
 }
 
@@ -104,8 +113,12 @@ async function drawFree(taken: (name: string) => Promise<boolean>): Promise<Pseu
   }
 }
 
-async function rerecord(session: WorkbenchSession, changed: Respondent): Promise<Respondent> {
+async function rerecord(
+  session: WorkbenchSession,
+  changed: Respondent,
+  options: { expect: RecordVersion[] },
+): Promise<Respondent> {
   const respondent = parseRecord(Respondent, changed)
-  await session.store.append(session.analyst.id, { kind: 'respondent.recorded', respondent })
+  await session.store.append(session.analyst.id, { kind: 'respondent.recorded', respondent }, options)
   return respondent
 }

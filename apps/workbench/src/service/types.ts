@@ -87,8 +87,9 @@ export interface TestimonyView {
   /** The codebook the incidents are shown against (the workspace's current one). */
   readonly codebookRef: string
   /**
-   * The version of each incident, relative and identifier shown, by id: an edit or removal sends
-   * it back, and is refused (`record.changed`) if someone has changed the record since.
+   * The version of the respondent's record (consent, disclosure, impacts) and of each incident,
+   * relative and identifier shown, by id: an edit or removal sends it back, and is refused
+   * (`record.changed`) if someone has changed the record since.
    */
   readonly versions: Readonly<Record<string, number>>
 }
@@ -148,6 +149,8 @@ export interface ConsentChange {
   readonly form?: Respondent['consent']['form']
   /** Default: today. */
   readonly recordedOn?: string
+  /** The respondent's version the change was made from (the reader's `versions`; service/coding.ts, EditOf). */
+  readonly version?: number | undefined
 }
 
 export type { AnalystProfile, Codebook, DisclosureWish }

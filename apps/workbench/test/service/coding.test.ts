@@ -329,6 +329,34 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
     )
   })
 
+  it('never undoes a withdrawal of consent with a change made from an older read', async () => {
+    const r = ref(9)
+    const read = await readTestimony(f.session, r)
+    const version = read.versions[r.respondentId]
+    expect(version).toBeGreaterThan(0)
+    // One tab records the withdrawal...
+    await setConsent(f.session, r.respondentId, { withdrawn: true, version })
+    // ...another, still showing the consent as it was, adds a use: refused, nothing written.
+    const before = (await f.t.store.counts()).events
+    await expect(
+      setConsent(f.session, r.respondentId, { uses: ['quote'], withdrawn: false, version }),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    await expect(setDisclosure(f.session, r.respondentId, 'named', version)).rejects.toSatisfy(
+      (e) => code(e) === 'record.changed',
+    )
+    await expect(setImpacts(f.session, r.respondentId, ['fear'], version)).rejects.toSatisfy(
+      (e) => code(e) === 'record.changed',
+    )
+    expect((await f.t.store.counts()).events).toBe(before)
+    const now = await readTestimony(f.session, r)
+    expect(now.respondent.consent.withdrawn).toBe(true)
+    expect(now.respondent.consent.uses).not.toContain('quote')
+    // From the current read, and without a version (the CLI), changes go through.
+    await setDisclosure(f.session, r.respondentId, 'anonymous', now.versions[r.respondentId])
+    expect((await pseudonymFor(f.session, r.respondentId)).length).toBeGreaterThan(2)
+    expect((await setConsent(f.session, r.respondentId, { withdrawn: false })).consent.withdrawn).toBe(false)
+  })
+
   it('shows a respondent’s history, and says so when they were erased', async () => {
     await setStatus(f.session, ref(8), 'in_progress')
     await recordIncident(f.session, ref(8), draft)

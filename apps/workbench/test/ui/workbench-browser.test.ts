@@ -357,6 +357,46 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await focused(page)).toBe('BUTTON in #consent')
   })
 
+  it('never undoes a consent withdrawn in another tab with an older consent form', async () => {
+    // Read the testimony afresh (the last save above was not drawn again).
+    const hash = await page.evaluate(() => location.hash)
+    await page.evaluate(() => {
+      location.hash = '#/'
+    })
+    await page.locator('table.list').waitFor()
+    await page.evaluate((to) => {
+      location.hash = to
+    }, hash)
+    await page.locator('#consent').waitFor()
+    expect(await page.locator('#consent input[name=withdrawn]').isChecked()).toBe(false)
+    // Another tab records that the respondent withdrew their consent.
+    const other = await browser.context.newPage()
+    try {
+      await other.goto(page.url())
+      await other.locator('#consent').waitFor()
+      await other.check('#consent input[name=withdrawn]')
+      await other.click('#consent button[type=submit]')
+      await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
+    } finally {
+      await other.close()
+    }
+    // This tab still shows the consent as it was: adding a use from it is refused, and the
+    // withdrawal stays.
+    await page.check('#consent input[value=quote]')
+    await page.click('#consent button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toContain(
+      'someone changed or removed this record',
+    )
+    await eventually(() => page.locator('#consent input[name=withdrawn]').isChecked()).toBe(true)
+    expect(await page.locator('#consent input[value=quote]').isChecked()).toBe(false)
+    // From what it now shows, the analyst can change it (here, the withdrawal is taken back for
+    // the story below): a save from the current read goes through.
+    await page.uncheck('#consent input[name=withdrawn]')
+    await page.click('#consent button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toBe('Saved.')
+    expect(await page.locator('#consent input[name=withdrawn]').isChecked()).toBe(false)
+  })
+
   it('writes a case story under the pseudonym, checks it, and marks it for publication', async () => {
     const pseudonym = (await page.locator('#pseudonym p.content').textContent()) ?? ''
     await eventually(() => page.locator('#story-pseudonym').textContent()).toContain(pseudonym)

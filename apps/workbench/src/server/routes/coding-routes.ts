@@ -24,15 +24,18 @@ const StatusChange = z
   .object({ status: z.enum(TESTIMONY_STATUSES), note: z.string().max(2000).nullable().default(null) })
   .strict()
 const Types = z.object({ types: z.array(z.string().max(63)).max(200) }).strict()
+/** The respondent's version a change was made from (the reader's `versions`). */
+const Version = z.number().int().nonnegative().optional()
 const ConsentBody = z
   .object({
     uses: z.array(z.enum(CONSENT_USES)).max(CONSENT_USES.length),
     withdrawn: z.boolean(),
     form: z.enum(CONSENT_FORMS),
+    version: Version,
   })
   .strict()
-const DisclosureBody = z.object({ disclosure: z.enum(DISCLOSURE_WISHES) }).strict()
-const Impacts = z.object({ impacts: z.array(z.string().max(63)).max(50) }).strict()
+const DisclosureBody = z.object({ disclosure: z.enum(DISCLOSURE_WISHES), version: Version }).strict()
+const Impacts = z.object({ impacts: z.array(z.string().max(63)).max(50), version: Version }).strict()
 
 export function codingRoutes(open: () => Work): Hono {
   const app = new Hono()
@@ -74,8 +77,8 @@ export function codingRoutes(open: () => Work): Hono {
   })
   removal('identifiers', removeIdentifier)
   app.post('/respondents/:respondentId/impacts', async (c) => {
-    const { impacts } = await jsonBody(c, Impacts)
-    await setImpacts(work(), pathId(c.req.param('respondentId')), impacts)
+    const { impacts, version } = await jsonBody(c, Impacts)
+    await setImpacts(work(), pathId(c.req.param('respondentId')), impacts, version)
     return c.json({ ok: true })
   })
 
@@ -84,9 +87,9 @@ export function codingRoutes(open: () => Work): Hono {
     return c.json({ respondent: await setConsent(work(), pathId(c.req.param('respondentId')), change) })
   })
   app.post('/respondents/:respondentId/disclosure', async (c) => {
-    const { disclosure } = await jsonBody(c, DisclosureBody)
+    const { disclosure, version } = await jsonBody(c, DisclosureBody)
     return c.json({
-      respondent: await setDisclosure(work(), pathId(c.req.param('respondentId')), disclosure),
+      respondent: await setDisclosure(work(), pathId(c.req.param('respondentId')), disclosure, version),
     })
   })
   app.post('/respondents/:respondentId/pseudonym', async (c) => {

@@ -22,6 +22,7 @@ import type { RedrawAfter } from './redraw.ts'
 export function consentPanel(
   respondentBase: string,
   respondent: Respondent,
+  version: number | undefined,
   after: RedrawAfter,
 ): HTMLElement {
   const { consent } = respondent
@@ -52,6 +53,7 @@ export function consentPanel(
         uses: checkedValues(consentForm, 'uses'),
         withdrawn: isChecked(consentForm, 'withdrawn'),
         form: valueOf(consentForm, 'form'),
+        version,
       }),
     )
   })
@@ -71,7 +73,12 @@ export function consentPanel(
   )
   disclosureForm.addEventListener('submit', (event) => {
     event.preventDefault()
-    after(api.post(`${respondentBase}/disclosure`, { disclosure: valueOf(disclosureForm, 'disclosure') }))
+    after(
+      api.post(`${respondentBase}/disclosure`, {
+        disclosure: valueOf(disclosureForm, 'disclosure'),
+        version,
+      }),
+    )
   })
 
   // The registry gives each respondent one pseudonym, drawn so it never reads like a real name.

@@ -145,9 +145,9 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
               ),
             after,
           ),
-          impactsForm(respondentBase, respondent.impacts),
+          impactsForm(respondentBase, respondent.impacts, data.versions[respondent.id], after),
           reviewPanel(base, data, after),
-          consentPanel(respondentBase, respondent, after),
+          consentPanel(respondentBase, respondent, data.versions[respondent.id], after),
           vaultPanel(respondentBase, after),
           storiesPanel(respondentBase, respondent),
           historyPanel(respondentBase),
@@ -433,7 +433,12 @@ function identifierList(
   )
 }
 
-function impactsForm(respondentBase: string, current: readonly string[]): HTMLElement {
+function impactsForm(
+  respondentBase: string,
+  current: readonly string[],
+  version: number | undefined,
+  after: RedrawAfter,
+): HTMLElement {
   const chosen = new Set(current)
   const form = h(
     'form',
@@ -443,10 +448,9 @@ function impactsForm(respondentBase: string, current: readonly string[]): HTMLEl
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
-    api
-      .post(`${respondentBase}/impacts`, { impacts: checkedValues(form, 'impacts') })
-      .then(showSaved)
-      .catch(showError)
+    // Drawn again once saved, like the consent beside it: both re-record the respondent, and each
+    // must send the version the other's save made.
+    after(api.post(`${respondentBase}/impacts`, { impacts: checkedValues(form, 'impacts'), version }))
   })
   return form
 }
