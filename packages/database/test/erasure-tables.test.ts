@@ -15,9 +15,13 @@ const RESPONDENT_KEYED = (Object.keys(TABLE_SPECS) as TableName[]).filter((table
   (TABLE_SPECS[table].columns as readonly string[]).includes('respondent_no'),
 )
 
-/** Takes away what migration 0011 added, for a workspace made to look older than it. */
-async function dropWrittenSeq(t: TestStore): Promise<void> {
+/**
+ * Takes away what the migrations after 0010 added (0011: written_seq; 0012: vault_entries), for a
+ * workspace made to look older than they are.
+ */
+async function undoMigrationsAfter0010(t: TestStore): Promise<void> {
   for (const table of VERSIONED_TABLES) await rawExecute(t, `alter table ${table} drop column written_seq`)
+  await rawExecute(t, 'drop table vault_entries')
 }
 
 /** Rows per respondent-keyed table for one respondent number. */
@@ -171,7 +175,7 @@ describe.each(RUNNABLE_DIALECTS)('erasure on %s reaches every table keyed by res
       await rawExecute(t, `delete from ${table} where respondent_no = $1`, [goneNo])
     }
     await rawExecute(t, 'drop table erased_respondents')
-    await dropWrittenSeq(t)
+    await undoMigrationsAfter0010(t)
     const upgraded = await t.reopen()
     const leftovers = async (no: number) => {
       let n = 0
@@ -275,7 +279,7 @@ describe.each(RUNNABLE_DIALECTS)('erasure on %s reaches every table keyed by res
     await t.store.close()
     await rawExecute(t, `delete from kysely_migration where name >= '0010'`)
     await rawExecute(t, 'drop table erased_respondents')
-    await dropWrittenSeq(t)
+    await undoMigrationsAfter0010(t)
     const upgraded = await t.reopen()
     await expect(
       upgraded.append(analyst, {

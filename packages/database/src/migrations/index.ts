@@ -11,6 +11,7 @@ import { erasureLeftoversMigration } from './0008_erasure_leftovers.ts'
 import { intakePullsMigration } from './0009_intake_pulls.ts'
 import { erasedRespondentsMigration } from './0010_erased_respondents.ts'
 import { writtenSeqMigration } from './0011_written_seq.ts'
+import { vaultEntriesMigration } from './0012_vault_entries.ts'
 
 /**
  * Every migration, by name, in order. Names sort in the order they run (`0001_initial`,
@@ -30,6 +31,7 @@ export function workspaceMigrations(types: ColumnTypes): Record<string, Migratio
     '0009_intake_pulls': intakePullsMigration(types),
     '0010_erased_respondents': erasedRespondentsMigration(types),
     '0011_written_seq': writtenSeqMigration(types),
+    '0012_vault_entries': vaultEntriesMigration(types),
   }
 }
 

@@ -12,7 +12,7 @@ import type {
   TestimonyCodedTable,
   TestimonyStatusTable,
 } from './workflow.table.ts'
-import type { VaultKeyTable } from './vault.table.ts'
+import type { VaultEntryTable, VaultKeyTable } from './vault.table.ts'
 import type { StoryTable } from './story.table.ts'
 import type { ReleaseTable, StatsCacheTable } from './release.table.ts'
 import type { IntakePullTable } from './intake.table.ts'
@@ -46,6 +46,7 @@ export interface Database {
   intake_pulls: IntakePullTable
   erased_respondents: ErasedRespondentTable
   stats_cache: StatsCacheTable
+  vault_entries: VaultEntryTable
 }
 
 /** The name of any workspace table. */
@@ -224,4 +225,5 @@ export const TABLE_SPECS: Specs = {
   intake_pulls: { columns: ['server', 'after_seq', 'seq'], key: ['server', 'after_seq'] },
   erased_respondents: { columns: ['respondent_id', 'seq'], key: ['respondent_id'] },
   stats_cache: { columns: ['name', 'version', 'data'], key: ['name'] },
+  vault_entries: { columns: ['name', 'sealed'], key: ['name'] },
 }
