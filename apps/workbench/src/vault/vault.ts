@@ -1,38 +1,36 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { WorkspaceStore } from '@amanat/database'
 import { describeIssues, inputError, integrityError } from '@amanat/domain'
-import { writeFileDurably } from '../intake/durable-file.ts'
-import { overwriteAndUnlink } from '../keys/files.ts'
 import { serialised } from '../service/serialised.ts'
 import { VaultEntry, vaultTermsFor } from './vault-entry.ts'
+import { sealedEntriesFor, type SealedEntries } from './vault-storage.ts'
 
-/** The vault's folder inside a workspace. A travel copy leaves it behind. */
-export const VAULT_DIR = 'vault'
+export { VAULT_DIR } from './vault-storage.ts'
 
 const VERSION = 1
 const NONCE = 12
 const TAG = 16
 
 /**
- * The vault (DESIGN.md): each respondent's identifying details, one sealed file per respondent in
- * `<workspace>/vault/`, apart from the store so the workspace can travel without it.
+ * The vault (DESIGN.md): each respondent's identifying details, one sealed entry per respondent,
+ * under a key of its own so the workspace can travel without it: files in `<workspace>/vault/`
+ * for an embedded workspace (a travel copy leaves the folder behind), rows of the store for a
+ * team's PostgreSQL workspace, shared by its analysts (vault-storage.ts).
  *
  * Two keys guard an entry, and both are needed to open it: the vault key (derived from the
  * workspace passphrase with its own HKDF label, never stored) and the entry key, a random key
  * kept in the store (`vault_keys`, projected from a `vault.keyed` event sealed under the
  * respondent's own key). Erasing the respondent destroys the entry key with the rest of them, so
- * an entry is dead even in a copy of the vault made earlier. File names are keyed hashes of the
- * respondent id: the folder shows how many entries exist, not whose.
+ * an entry is dead even in a copy of the vault made earlier. Entry names are keyed hashes of the
+ * respondent id: the folder (or table) shows how many entries exist, not whose.
  */
 export class Vault {
-  readonly #dir: string
+  readonly #entries: SealedEntries
   readonly #key: Buffer
   readonly #store: WorkspaceStore
 
   constructor(workspaceDir: string, vaultKey: Uint8Array, store: WorkspaceStore) {
-    this.#dir = join(workspaceDir, VAULT_DIR)
+    this.#entries = sealedEntriesFor(workspaceDir, store)
     this.#key = Buffer.from(vaultKey)
     this.#store = store
   }
@@ -68,7 +66,6 @@ export class Vault {
       entryKey = await this.#entryKey(respondentId)
       if (entryKey === null) throw inputError('respondent.not_found', 'This workspace holds no respondent with that id.')
     }
-    mkdirSync(this.#dir, { recursive: true, mode: 0o700 })
     const name = this.#fileName(respondentId)
     const key = this.#sealKey(entryKey, respondentId)
     const nonce = randomBytes(NONCE)
@@ -76,23 +73,19 @@ export class Vault {
     cipher.setAAD(Buffer.from(name), { plaintextLength: 0 })
     const body = Buffer.concat([cipher.update(JSON.stringify(parsed.data), 'utf8'), cipher.final()])
     key.fill(0)
-    writeFileDurably(
-      join(this.#dir, name),
-      Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()]),
-    )
+    await this.#entries.write(name, Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()]))
   }
 
   /**
    * The respondent's entry, or null when there is none (never set, removed, or the respondent
-   * was erased). Throws integrity `vault.corrupt` when the file does not authenticate.
+   * was erased). Throws integrity `vault.corrupt` when the entry does not authenticate.
    */
   async get(respondentId: string): Promise<VaultEntry | null> {
     const name = this.#fileName(respondentId)
-    const path = join(this.#dir, name)
-    if (!existsSync(path)) return null
+    const sealed = await this.#entries.read(name)
+    if (sealed === null) return null
     const entryKey = await this.#entryKey(respondentId)
     if (entryKey === null) return null
-    const sealed = readFileSync(path)
     const key = this.#sealKey(entryKey, respondentId)
     try {
       if (sealed.length < 1 + NONCE + TAG || sealed[0] !== VERSION) throw new Error('bad header')
@@ -114,16 +107,11 @@ export class Vault {
   }
 
   /**
-   * Overwrites and removes the respondent's entry file. True when there was one. In turn with
-   * {@link set}: a removal while an entry is being written must not be followed by that write.
+   * Removes the respondent's entry (a file is overwritten first). True when there was one. In turn
+   * with {@link set}: a removal while an entry is being written must not be followed by that write.
    */
   remove(respondentId: string): Promise<boolean> {
-    return serialised(this, () => {
-      const path = join(this.#dir, this.#fileName(respondentId))
-      if (!existsSync(path)) return Promise.resolve(false)
-      overwriteAndUnlink(path)
-      return Promise.resolve(true)
-    })
+    return serialised(this, () => this.#entries.remove(this.#fileName(respondentId)))
   }
 
   /** The strings a story about this respondent must not contain (empty without an entry). */

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { POSTGRES_URL, postgresAvailable } from '../../../../tools/test-support/services.ts'
 import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
@@ -165,9 +165,9 @@ describe('the vault', () => {
         inviteTokenHash: tokenHash(token),
       },
     })
-    const plain = await vault(['show', '--respondent', first.key])
-    expect(plain.stdout).toContain('name: Vaultcli Synthetic-One')
-    expect(plain.stderr.join('\n')).not.toContain('this machine')
+    expect((await vault(['show', '--respondent', first.key])).stdout).toContain(
+      'name: Vaultcli Synthetic-One',
+    )
     for (const term of ['Vaultcli', 'vaultcli_one', token])
       expect(anyFileContains(dir, term), term).toBeNull()
 
@@ -226,14 +226,22 @@ describe('the vault', () => {
   })
 
   it.skipIf(!hasPostgres && process.env.CI !== 'true')(
-    "on a team store (PostgreSQL) says the vault is this machine's alone (needs PostgreSQL)",
+    "on a team store (PostgreSQL) is the team's: every analyst reads the entries and every story check knows them (needs PostgreSQL)",
     async () => {
       const schema = `keys_vault_${String(process.pid)}_${String(Date.now())}`
       const { dir, marked } = await markedWorkspace({
-        respondents: 2,
-        markers: ['PGVAULT1'],
+        respondents: 3,
+        markers: ['PGVAULT1', 'PGVAULT2'],
         postgres: { url: POSTGRES_URL, schema },
       })
+      // A second analyst's folder: the workspace's configuration and keys, as handed over, and no vault.
+      const second = join(tempDir(), 'second-analyst')
+      cpSync(dir, second, { recursive: true, filter: (path) => !path.includes(`${sep}vault`) })
+      const show = async (folder: string, key: string) =>
+        JSON.parse(
+          (await amanat(['vault', 'show', '--json', '--workspace', folder, '--respondent', key], PASSPHRASES))
+            .stdout[0] ?? 'null',
+        ) as { entry: { names: string[] } | null }
       const file = join(tempDir(), 'entry.json')
       writeFileSync(file, JSON.stringify({ names: ['Vaultpg Synthetic'] }))
       const set = await amanat(
@@ -241,7 +249,56 @@ describe('the vault', () => {
         PASSPHRASES,
       )
       expect(set.code).toBe(0)
-      expect(set.stderr.join('\n')).toContain('the vault is this machine')
+      // Kept in the store, sealed, not in this machine's folder.
+      expect(existsSync(join(dir, 'vault')) ? readdirSync(join(dir, 'vault')) : []).toEqual([])
+      expect((await show(second, marked[0]!.key)).entry?.names).toEqual(['Vaultpg Synthetic'])
+      const unlocked = await unlockWithKeys(second, capturedTerminal(PASSPHRASES))
+      try {
+        expect(await unlocked.vault.termsFor(marked[0]!.id)).toContain('Vaultpg Synthetic')
+        const rows = await unlocked.workspace.store.db.selectFrom('vault_entries').selectAll().execute()
+        expect(rows).toHaveLength(1)
+        expect(Buffer.from(rows[0]!.sealed).includes('Vaultpg')).toBe(false)
+
+        // An entry this machine kept as a file before the team's vault moved into the store is
+        // moved in on first use; the other analyst then reads it too.
+        writeFileSync(file, JSON.stringify({ names: ['Vaultold Synthetic'] }))
+        await amanat(
+          ['vault', 'set', '--workspace', dir, '--respondent', marked[1]!.key, '--file', file],
+          PASSPHRASES,
+        )
+        const moved = await unlocked.workspace.store.db
+          .deleteFrom('vault_entries')
+          .returningAll()
+          .where('name', 'not in', [rows[0]!.name])
+          .execute()
+        expect(moved).toHaveLength(1)
+        mkdirSync(join(dir, 'vault'), { recursive: true })
+        writeFileSync(join(dir, 'vault', moved[0]!.name), moved[0]!.sealed)
+        expect((await show(second, marked[1]!.key)).entry).toBeNull()
+        expect((await show(dir, marked[1]!.key)).entry?.names).toEqual(['Vaultold Synthetic'])
+        expect(readdirSync(join(dir, 'vault'))).toEqual([])
+        expect((await show(second, marked[1]!.key)).entry?.names).toEqual(['Vaultold Synthetic'])
+
+        // Removed by one analyst, gone for both.
+        expect(
+          (
+            await amanat(
+              ['vault', 'remove', '--workspace', second, '--respondent', marked[0]!.key],
+              PASSPHRASES,
+            )
+          ).code,
+        ).toBe(0)
+        expect((await show(dir, marked[0]!.key)).entry).toBeNull()
+        // Erased by one analyst: the entry's row goes with the respondent.
+        expect(
+          (await amanat(['erase', '--workspace', dir, '--respondent', marked[1]!.key], PASSPHRASES)).code,
+        ).toBe(0)
+        expect(await unlocked.workspace.store.db.selectFrom('vault_entries').selectAll().execute()).toEqual(
+          [],
+        )
+      } finally {
+        await unlocked.close()
+      }
     },
   )
 

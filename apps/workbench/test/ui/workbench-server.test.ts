@@ -379,7 +379,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   it("keeps a respondent's identifying details in the vault: read, set, checked against stories, removed", async () => {
     const { respondentBase } = await openFirstTestimony()
     const vault = `${respondentBase}/vault`
-    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null, thisMachineOnly: false })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
 
     // Synthetic details, with marker strings that must never reach the workspace in clear.
     const token = newInviteToken()
@@ -394,7 +394,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     expect(set.status).toBe(200)
     const kept = { ...details, inviteTokenHash: tokenHash(token) }
     expect(JSON.parse(set.body)).toEqual({ entry: kept })
-    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: kept, thisMachineOnly: false })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: kept })
     for (const marker of ['Vaultmarker', 'VM0042317', '701 555', token])
       expect(anyFileContains(ws, marker), marker).toBeNull()
     // Sending the hash back, as the page does when the invite is left alone, keeps it.
@@ -447,7 +447,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
         body: {},
       })
     expect(JSON.parse((await remove()).body)).toEqual({ removed: true })
-    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null, thisMachineOnly: false })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
     expect(JSON.parse((await remove()).body)).toEqual({ removed: false })
     expect(filesBelow(join(ws, 'vault'))).toEqual([])
     await rawRequest(workbench.origin, `${stories}/${written.id}`, {

@@ -18,10 +18,11 @@ export const vaultCommand: Command = {
        amanat vault import --workspace <dir> --file <entries.jsonl>
 
 The vault keeps what identifies a respondent (real names, contacts, address, document numbers,
-relatives' names, the invite they were sent) under its own key, apart from the workspace: a
+relatives' names, the invite they were sent) under its own key, apart from the coding: a
 travel copy leaves it behind, erasure kills an entry even in older copies, and every case story
-is checked against it. Details come from a file (or "-" for stdin), never from the command line,
-which shells and process lists keep.
+is checked against it. On a team's PostgreSQL workspace the entries are kept, sealed, in the
+shared store, so every analyst of the team reads them. Details come from a file (or "-" for
+stdin), never from the command line, which shells and process lists keep.
 
 An entry is a JSON object; every field may be left out:
   {"names": ["…"], "contacts": [{"kind": "phone", "value": "…"}], "address": "…",
@@ -81,10 +82,6 @@ async function runAction(
   const { values, terminal } = context
   const { store, analyst } = unlocked.workspace
   const file = typeof values.file === 'string' ? values.file : '-'
-  if (store.dialect === 'postgres')
-    terminal.warn(
-      "this workspace's store is shared by a team, but the vault is this machine's folder: other analysts do not see these entries, and their story checks do not know them",
-    )
   switch (action) {
     case 'show': {
       const { id } = await findRespondent(store, ref)

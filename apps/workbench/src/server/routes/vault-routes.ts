@@ -27,11 +27,7 @@ export function vaultRoutes(open: () => Work): Hono {
   app.get(base, async (c) => {
     const work = open()
     const id = await respondentOf(work, c.req.param('respondentId'))
-    // On a team's shared store the vault is still this machine's folder: the page says so.
-    return c.json({
-      entry: await work.vault.get(id),
-      thisMachineOnly: work.service.store.dialect === 'postgres',
-    })
+    return c.json({ entry: await work.vault.get(id) })
   })
   app.post(base, async (c) => {
     const work = open()

@@ -155,8 +155,6 @@ export const en = {
   vaultTitle: 'Identifying details (vault)',
   vaultHelp:
     'Real names, contacts, address and documents, kept under the vault’s own key, apart from the workspace: a travel copy leaves them behind, and every case story is checked against them.',
-  vaultThisMachine:
-    'This workspace’s store is shared by a team, but the vault is kept on this machine only: other analysts do not see these details, and their story checks do not know them.',
   vaultShow: 'Show identifying details',
   vaultHide: 'Hide',
   vaultSave: 'Save to the vault',

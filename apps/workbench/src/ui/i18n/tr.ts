@@ -153,8 +153,6 @@ export const tr: Catalogue = {
   vaultTitle: 'Kimliği belirleyen bilgiler (kasa)',
   vaultHelp:
     'Gerçek adlar, iletişim bilgileri, adres ve belgeler kasanın kendi anahtarıyla, çalışma alanından ayrı tutulur: seyahat kopyası bunları almaz ve her vaka hikâyesi bunlarla karşılaştırılır.',
-  vaultThisMachine:
-    'Bu çalışma alanının deposu bir ekiple paylaşılıyor, ancak kasa yalnızca bu bilgisayarda tutulur: diğer analistler bu bilgileri görmez ve onların hikâye denetimleri bunları bilmez.',
   vaultShow: 'Kimlik bilgilerini göster',
   vaultHide: 'Gizle',
   vaultSave: 'Kasaya kaydet',

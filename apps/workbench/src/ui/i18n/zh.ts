@@ -150,8 +150,6 @@ export const zh: Catalogue = {
   vaultTitle: '身份信息（保险库）',
   vaultHelp:
     '真实姓名、联系方式、地址和证件用保险库自己的密钥保存，与工作区分开：出行副本不带这些信息，每篇案例故事都会与之核对。',
-  vaultThisMachine:
-    '此工作区的存储由团队共享，但保险库只保存在本机：其他分析人员看不到这些信息，他们的故事核查也不会用到这些信息。',
   vaultShow: '显示身份信息',
   vaultHide: '隐藏',
   vaultSave: '保存到保险库',

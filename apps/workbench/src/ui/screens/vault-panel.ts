@@ -25,19 +25,15 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     t('vaultShow'),
   )
   const draft = new Draft<VaultDraft>(`vault:${respondentBase}`)
-  // Shown when the workspace is a team's shared store: the vault itself is not shared.
-  const local = h('p', { class: 'message', hidden: true }, t('vaultThisMachine'))
 
   const hide = () => {
     draft.drop()
     body.replaceChildren()
-    local.hidden = true
     reveal.hidden = false
     reveal.setAttribute('aria-expanded', 'false')
     reveal.focus()
   }
   const open = (shown: VaultDraft) => {
-    local.hidden = !shown.thisMachineOnly
     reveal.hidden = true
     reveal.setAttribute('aria-expanded', 'true')
     body.replaceChildren(vaultForm(shown))
@@ -85,7 +81,6 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     )
     const current = (): VaultDraft => ({
       stored: shown.stored,
-      thisMachineOnly: shown.thisMachineOnly,
       names: names.value,
       relativeNames: relativeNames.value,
       contacts: contacts.values(),
@@ -135,9 +130,9 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     // One request per press; the details are drawn once they are here.
     whileBusy(reveal, () =>
       api
-        .get<{ entry: VaultEntry | null; thisMachineOnly: boolean }>(vaultBase)
-        .then(({ entry, thisMachineOnly }) => {
-          open(draftOf(entry, thisMachineOnly))
+        .get<{ entry: VaultEntry | null }>(vaultBase)
+        .then(({ entry }) => {
+          open(draftOf(entry))
           body.querySelector<HTMLElement>('textarea, input, select')?.focus()
         })
         .catch(showError),
@@ -151,7 +146,6 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     { id: 'vault', class: 'vault' },
     heading,
     h('p', { class: 'muted' }, t('vaultHelp')),
-    local,
     reveal,
     body,
   )
@@ -161,8 +155,6 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
 interface VaultDraft {
   /** Whether the vault holds an entry (it can then be removed). */
   readonly stored: boolean
-  /** Whether the workspace is a team's shared store, whose vault is still this machine's alone. */
-  readonly thisMachineOnly: boolean
   readonly names: string
   readonly relativeNames: string
   readonly contacts: readonly Row[]
@@ -176,10 +168,9 @@ interface Row {
   readonly value: string
 }
 
-function draftOf(entry: VaultEntry | null, thisMachineOnly: boolean): VaultDraft {
+function draftOf(entry: VaultEntry | null): VaultDraft {
   return {
     stored: entry !== null,
-    thisMachineOnly,
     names: entry?.names.join('\n') ?? '',
     relativeNames: entry?.relativeNames.join('\n') ?? '',
     contacts: entry?.contacts ?? [],
