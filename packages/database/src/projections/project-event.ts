@@ -128,7 +128,8 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
       return []
     case 'story.recorded': {
       const { id, language, title, text, publish } = body.story
-      return [upsert('stories', { respondent_no: subjectNo(context), id, language, title, text, publish: publish ? 1 : 0 })]
+      const row = { respondent_no: subjectNo(context), id, language, title, text, publish: publish ? 1 : 0, written_seq: context.seq }
+      return [upsert('stories', row)]
     }
     case 'story.removed':
       return [deleteWhere('stories', { respondent_no: subjectNo(context), id: body.storyId })]

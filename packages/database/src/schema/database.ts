@@ -220,7 +220,7 @@ export const TABLE_SPECS: Specs = {
   pseudonyms: { columns: ['respondent_no', 'pseudonym'], key: ['respondent_no'] },
   attachment_events: { columns: ['respondent_no', 'attachment_id', 'seq'], key: ['respondent_no', 'attachment_id'] },
   vault_keys: { columns: ['respondent_no', 'respondent_id', 'key'], key: ['respondent_no'] },
-  stories: { columns: ['respondent_no', 'id', 'language', 'title', 'text', 'publish'], key: ['respondent_no', 'id'] },
+  stories: { columns: ['respondent_no', 'id', 'language', 'title', 'text', 'publish', 'written_seq'], key: ['respondent_no', 'id'] },
   releases: { columns: ['name', 'sha256', 'kind', 'k', 'seq', 'recorded_at', 'tables'], key: ['name', 'sha256'] },
   intake_pulls: { columns: ['server', 'after_seq', 'seq'], key: ['server', 'after_seq'] },
   erased_respondents: { columns: ['respondent_id', 'seq'], key: ['respondent_id'] },

@@ -11,4 +11,6 @@ export interface StoryTable {
   title: string
   text: string
   publish: number
+  /** The seq of the event that last wrote the row: its version (0 if written before migration 0011). */
+  written_seq: number
 }
