@@ -1,6 +1,7 @@
 import type { Database, WorkspaceStore } from '@amanat/database'
 import { Consent, inputError, mayUse, newId, Story, StoryId } from '@amanat/domain'
 import type { Kysely } from 'kysely'
+import { expecting } from '../service/coding.ts'
 import type { WorkbenchSession } from '../service/session.ts'
 import { checkStoryText, type ForbiddenTerm, type StoryFinding } from './story-check.ts'
 
@@ -18,6 +19,8 @@ export interface StoryView {
   readonly respondentKey: string
   /** The registry's pseudonym (or the respondent's own), null when none was assigned yet. */
   readonly pseudonym: string | null
+  /** The story's version: a revision, mark or removal sends it back (service/coding.ts, EditOf). */
+  readonly version: number
 }
 
 /** A story as a release prints it: under the pseudonym, with the residence country at most. */
@@ -40,6 +43,9 @@ export interface VaultTerms {
   termsFor(respondentId: string): Promise<readonly string[]>
 }
 
+/** A story as just recorded, with its new version (for the next revision or mark). */
+export type RecordedStory = Story & { readonly version: number }
+
 /** What an analyst writes: a new story (no `storyId`) or a revision of one. */
 export interface StoryInput {
   /** The respondent's key (`R-0042`), registry pseudonym or id. */
@@ -49,6 +55,8 @@ export interface StoryInput {
   readonly title: string
   readonly text: string
   readonly publish: boolean
+  /** The version of the story this revision was made from; refused as `record.changed` if it changed since. */
+  readonly version?: number | undefined
 }
 
 /**
@@ -56,9 +64,10 @@ export interface StoryInput {
  * returns it. Marking for publication here checks nothing yet: the release does.
  *
  * @throws AmanatError input `respondent.not_found`, `story.not_found` (a revision of a story the
- *   respondent does not have), `input.invalid` (empty or over-long title or text, bad language tag).
+ *   respondent does not have), `input.invalid` (empty or over-long title or text, bad language tag),
+ *   `record.changed` (the story was changed or removed since `input.version`).
  */
-export async function saveStory(session: WorkbenchSession, input: StoryInput): Promise<Story> {
+export async function saveStory(session: WorkbenchSession, input: StoryInput): Promise<RecordedStory> {
   const respondent = await findRespondent(session.store.db, input.respondent)
   if (input.storyId !== undefined) {
     const existing = await findStory(session.store.db, input.storyId)
@@ -77,40 +86,49 @@ export async function saveStory(session: WorkbenchSession, input: StoryInput): P
       'A story needs a language tag (en, ug, zh, tr…), a title of 1–200 characters and a text of 1–20,000.',
     )
   }
-  await session.store.append(session.analyst.id, {
-    kind: 'story.recorded',
-    respondentId: respondent.id,
-    story: parsed.data,
-  })
-  return parsed.data
+  const event = await session.store.append(
+    session.analyst.id,
+    { kind: 'story.recorded', respondentId: respondent.id, story: parsed.data },
+    expecting('stories', respondent.id, input.storyId, input.version),
+  )
+  return { ...parsed.data, version: event.seq }
 }
 
-/** Marks a story for publication, or takes the mark off. @throws AmanatError input `story.not_found`. */
+/**
+ * Marks a story for publication, or takes the mark off: the story as it was read at `version`
+ * (or, without one, as it is read now), so a mark never brings back text someone changed meanwhile.
+ * @throws AmanatError input `story.not_found`, `record.changed`.
+ */
 export async function markStory(
   session: WorkbenchSession,
   storyId: string,
   publish: boolean,
-): Promise<Story> {
+  version?: number,
+): Promise<RecordedStory> {
   const found = await findStory(session.store.db, storyId)
   if (found === null) throw storyNotFound()
   const story = { ...found.story, publish }
-  await session.store.append(session.analyst.id, {
-    kind: 'story.recorded',
-    respondentId: found.respondentId,
-    story,
-  })
-  return story
+  const event = await session.store.append(
+    session.analyst.id,
+    { kind: 'story.recorded', respondentId: found.respondentId, story },
+    expecting('stories', found.respondentId, storyId, version ?? found.version),
+  )
+  return { ...story, version: event.seq }
 }
 
-/** Deletes a story. @throws AmanatError input `story.not_found`. */
-export async function removeStory(session: WorkbenchSession, storyId: string): Promise<void> {
+/** Deletes a story; with `version`, only that version of it. @throws AmanatError input `story.not_found`, `record.changed`. */
+export async function removeStory(
+  session: WorkbenchSession,
+  storyId: string,
+  version?: number,
+): Promise<void> {
   const found = await findStory(session.store.db, storyId)
   if (found === null) throw storyNotFound()
-  await session.store.append(session.analyst.id, {
-    kind: 'story.removed',
-    respondentId: found.respondentId,
-    storyId: found.story.id,
-  })
+  await session.store.append(
+    session.analyst.id,
+    { kind: 'story.removed', respondentId: found.respondentId, storyId: found.story.id },
+    expecting('stories', found.respondentId, storyId, version),
+  )
 }
 
 /** Every story (or one respondent's), ordered by respondent key then title. */
@@ -215,6 +233,7 @@ function storyRows(db: Kysely<Database>) {
       'stories.title',
       'stories.text',
       'stories.publish',
+      'stories.written_seq',
       'respondents.id as respondent_id',
       'respondents.key',
       'respondents.residence_country',
@@ -241,6 +260,7 @@ function toView(row: StoryRow): StoryView {
     respondentId: row.respondent_id,
     respondentKey: row.key,
     pseudonym: row.registry_pseudonym ?? row.own_pseudonym,
+    version: Number(row.written_seq),
   }
 }
 
@@ -253,12 +273,9 @@ function consentOf(row: StoryRow): Consent {
   })
 }
 
-async function findStory(
-  db: Kysely<Database>,
-  storyId: string,
-): Promise<{ story: Story; respondentId: string } | null> {
+async function findStory(db: Kysely<Database>, storyId: string): Promise<StoryView | null> {
   const row = await storyRows(db).where('stories.id', '=', storyId).executeTakeFirst()
-  return row === undefined ? null : { story: toView(row).story, respondentId: row.respondent_id }
+  return row === undefined ? null : toView(row)
 }
 
 /** The respondent a reference names: their key (`R-0042`), their registry pseudonym, or their id. */

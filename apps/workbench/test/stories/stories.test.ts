@@ -76,6 +76,60 @@ describe.each(RUNNABLE_DIALECTS)('case stories (%s)', (dialect) => {
     })
   })
 
+  it('refuses a revision, mark or removal made from an older listing: a redaction or an unmarking stays', async () => {
+    fixture = await serviceFixture(dialect, 3)
+    const [first] = await respondents(fixture)
+    const written = await saveStory(fixture.session, {
+      respondent: first!.key,
+      language: 'en',
+      title: 'A call',
+      text: `${CLEAN} It happened in a small village.`,
+      publish: true,
+    })
+    // Two tabs list the story at the same version.
+    const [listed] = await listStories(fixture.t.store, first!.key)
+    expect(listed?.version).toBe(written.version)
+    const stale = written.version
+    // One takes the village out and unmarks the story...
+    const redacted = await saveStory(fixture.session, {
+      respondent: first!.key,
+      storyId: written.id,
+      language: 'en',
+      title: 'A call',
+      text: CLEAN,
+      publish: false,
+      version: stale,
+    })
+    // ...the other, from the older listing, can neither put its text back, nor mark it, nor remove it.
+    const code = { code: 'record.changed' }
+    await expect(
+      saveStory(fixture.session, {
+        respondent: first!.key,
+        storyId: written.id,
+        language: 'en',
+        title: 'A call, edited',
+        text: `${CLEAN} It happened in a small village.`,
+        publish: true,
+        version: stale,
+      }),
+    ).rejects.toMatchObject(code)
+    await expect(markStory(fixture.session, written.id, true, stale)).rejects.toMatchObject(code)
+    await expect(removeStory(fixture.session, written.id, stale)).rejects.toMatchObject(code)
+    const [now] = await listStories(fixture.t.store, first!.key)
+    expect(now?.story).toEqual({
+      id: written.id,
+      language: 'en',
+      title: 'A call',
+      text: CLEAN,
+      publish: false,
+    })
+    // From the current listing each goes through, and each answer carries the next version.
+    const marked = await markStory(fixture.session, written.id, true, redacted.version)
+    expect(marked.version).toBeGreaterThan(redacted.version)
+    await removeStory(fixture.session, written.id, marked.version)
+    expect(await listStories(fixture.t.store, first!.key)).toEqual([])
+  })
+
   it('erasing the respondent deletes their stories and makes the story events unreadable', async () => {
     fixture = await serviceFixture(dialect, 3)
     const [first, second] = await respondents(fixture)

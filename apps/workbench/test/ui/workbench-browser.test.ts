@@ -435,6 +435,38 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await axeViolations(page)).toEqual([])
   })
 
+  it('does not overwrite a story revised in another tab with a revision from an older listing', async () => {
+    const editStory = (tab: Page) => tab.locator('#stories li[data-story] button.link').first().click()
+    await editStory(page)
+    await page.fill('#story-form textarea[name=text]', 'This tab’s revision. Synthetic story.')
+    const other = await browser.context.newPage()
+    try {
+      await other.goto(page.url())
+      await other.locator('#stories li[data-story]').first().waitFor()
+      await editStory(other)
+      await other.fill('#story-form textarea[name=text]', 'Revised in the other tab. Synthetic story.')
+      await other.click('#story-form button[type=submit]')
+      await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
+    } finally {
+      await other.close()
+    }
+    await page.click('#story-form button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toContain(
+      'someone changed or removed this story',
+    )
+    // What this tab typed is still in the form; the story is the other tab's revision.
+    expect(await page.locator('#story-form textarea[name=text]').inputValue()).toBe(
+      'This tab’s revision. Synthetic story.',
+    )
+    const stored = await page.evaluate(
+      (url) => fetch(url).then((r) => r.json() as Promise<{ stories: { text: string; publish: boolean }[] }>),
+      `${new URL(page.url()).hash.replace('#/t/', '/api/respondents/').replace(/\/[0-9a-z]+$/, '')}/stories`,
+    )
+    expect(stored.stories.map((story) => [story.text, story.publish])).toEqual([
+      ['Revised in the other tab. Synthetic story.', true],
+    ])
+  })
+
   it('keeps identifying details in the vault, off the screen until asked for, and removes them', async () => {
     const reveal = page.locator('#vault button[aria-controls=vault-body]')
     expect(await page.locator('#vault-form').count()).toBe(0)

@@ -14,7 +14,7 @@ import {
   type WithheldStory,
 } from '../../stories/stories.ts'
 import { jsonBody } from '../api-errors.ts'
-import { pathId, type Work } from './route-kit.ts'
+import { pathId, queryVersion, type Work } from './route-kit.ts'
 
 /**
  * Case stories of one respondent (src/stories): list them with what the release check finds in
@@ -31,9 +31,12 @@ const StoryBody = z
     title: z.string().max(1000),
     text: z.string().max(100_000),
     publish: z.boolean().default(false),
+    version: z.number().int().nonnegative().exactOptional(),
   })
   .strict()
-const MarkBody = z.object({ publish: z.boolean() }).strict()
+const MarkBody = z
+  .object({ publish: z.boolean(), version: z.number().int().nonnegative().exactOptional() })
+  .strict()
 
 /** A story as the page gets it: the story and the release check's findings about its text. */
 export interface StoryItem {
@@ -42,6 +45,8 @@ export interface StoryItem {
   readonly title: string
   readonly text: string
   readonly publish: boolean
+  /** Sent back with a revision, mark or removal: refused (`record.changed`) if the story changed since. */
+  readonly version: number
   readonly findings: readonly StoryFinding[]
 }
 
@@ -64,7 +69,8 @@ export function storyRoutes(open: () => Work): Hono {
     const { respondent } = await loadRespondent(work.service, respondentId)
     const views = await listStories(work.service.store, respondentId)
     const stories: StoryItem[] = []
-    for (const view of views) stories.push({ ...view.story, findings: await findingsOf(work, view) })
+    for (const view of views)
+      stories.push({ ...view.story, version: view.version, findings: await findingsOf(work, view) })
     const { consent } = respondent
     const publication = mayPublishStory(consent) ? 'allowed' : consent.withdrawn ? 'withdrawn' : 'no_consent'
     return c.json({ publication, stories } satisfies StoryList)
@@ -76,15 +82,15 @@ export function storyRoutes(open: () => Work): Hono {
     return c.json({ story: await saveStory(open().service, { ...body, respondent }) })
   })
   app.post(`${base}/:storyId/mark`, async (c) => {
-    const { publish } = await jsonBody(c, MarkBody)
+    const { publish, version } = await jsonBody(c, MarkBody)
     const work = open()
     const view = await storyOf(work, pathId(c.req.param('respondentId')), pathId(c.req.param('storyId')))
-    return c.json({ story: await markStory(work.service, view.story.id, publish) })
+    return c.json({ story: await markStory(work.service, view.story.id, publish, version) })
   })
   app.delete(`${base}/:storyId`, async (c) => {
     const work = open()
     const view = await storyOf(work, pathId(c.req.param('respondentId')), pathId(c.req.param('storyId')))
-    await removeStory(work.service, view.story.id)
+    await removeStory(work.service, view.story.id, queryVersion(c.req.query('version')))
     return c.json({ ok: true })
   })
   app.get(`${base}/:storyId/check`, async (c) => {

@@ -240,6 +240,8 @@ export const en = {
   sc_esc: 'Close the form',
   saved: 'Saved.',
   error: 'Not done: {message}',
+  storyChanged:
+    'Not saved: someone changed or removed this story after it was listed. The stories are listed again as they are now; what you typed is still in the form, so copy what you need before opening the story again.',
   recordChanged:
     'Not saved: someone changed or removed this record after it was opened (in another tab, or another analyst). It is now shown as it is; make the change again if it is still needed.',
   close: 'Close',

@@ -238,6 +238,8 @@ export const tr: Catalogue = {
   sc_esc: 'Formu kapat',
   saved: 'Kaydedildi.',
   error: 'Yapılamadı: {message}',
+  storyChanged:
+    'Kaydedilmedi: bu hikâye listelendikten sonra başka biri tarafından değiştirildi veya silindi. Hikâyeler şimdi güncel hâlleriyle yeniden listelendi; yazdıklarınız formda duruyor, hikâyeyi yeniden açmadan önce gerekenleri kopyalayın.',
   recordChanged:
     'Kaydedilmedi: bu kayıt açıldıktan sonra başka biri tarafından (başka bir sekmede ya da başka bir analist) değiştirildi veya silindi. Şimdi güncel hâliyle gösteriliyor; gerekiyorsa değişikliği yeniden yapın.',
   close: 'Kapat',

@@ -1,12 +1,12 @@
 import type { Respondent } from '@amanat/domain'
 import type { StoryFinding } from '../../stories/story-check.ts'
 import type { StoryItem, StoryList } from '../../server/routes/story-routes.ts'
-import { api } from '../api.ts'
+import { api, ApiError } from '../api.ts'
 import { content, field, focusHeading, h, whileBusy } from '../dom.ts'
 import type { MessageKey } from '../i18n/en.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { Draft } from './drafts.ts'
-import { showError, showSaved } from './notice.ts'
+import { showError, showProblem, showSaved } from './notice.ts'
 
 /**
  * The respondent's case stories: written under their pseudonym, in any language, marked for
@@ -89,7 +89,9 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
   const heading = h('h3', {}, t('stories'))
   /**
    * Sends a change and lists the stories again; then `focus` puts the keyboard back (the button
-   * that was pressed is drawn anew, or gone), and "Saved." is said once the list is there.
+   * that was pressed is drawn anew, or gone), and "Saved." is said once the list is there. A change
+   * refused because someone changed the story since it was listed lists them again as they are now
+   * and says so; the form keeps what was typed.
    */
   const after = (request: Promise<unknown>, focus?: () => void): Promise<void> =>
     request
@@ -98,7 +100,11 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
         focus?.()
         showSaved()
       })
-      .catch(showError)
+      .catch(async (error: unknown) => {
+        if (!(error instanceof ApiError && error.code === 'record.changed')) return showError(error)
+        await refresh()
+        showProblem(t('storyChanged'))
+      })
 
   const storyItem = (story: StoryItem): HTMLElement => {
     const edit = h('button', { type: 'button', class: 'link' }, t('edit'))
@@ -114,17 +120,21 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
     })
     mark.addEventListener('click', () =>
       whileBusy(mark, () =>
-        after(api.post(`${storiesBase}/${story.id}/mark`, { publish: !story.publish }), () =>
-          list
-            .querySelector<HTMLElement>(`li[data-story="${CSS.escape(story.id)}"] button[data-action=mark]`)
-            ?.focus(),
+        after(
+          api.post(`${storiesBase}/${story.id}/mark`, { publish: !story.publish, version: story.version }),
+          () =>
+            list
+              .querySelector<HTMLElement>(`li[data-story="${CSS.escape(story.id)}"] button[data-action=mark]`)
+              ?.focus(),
         ),
       ),
     )
     remove.addEventListener('click', () =>
       whileBusy(remove, () => {
         if (editing?.id === story.id) fill(null)
-        return after(api.delete(`${storiesBase}/${story.id}`), () => focusHeading(heading))
+        return after(api.delete(`${storiesBase}/${story.id}?version=${String(story.version)}`), () =>
+          focusHeading(heading),
+        )
       }),
     )
     return h(
@@ -156,7 +166,7 @@ export function storiesPanel(respondentBase: string, respondent: Respondent): HT
       after(
         api
           .post<{ story: StoryItem }>(storiesBase, {
-            ...(editing === null ? {} : { storyId: editing.id }),
+            ...(editing === null ? {} : { storyId: editing.id, version: editing.version }),
             language: language.value.trim(),
             title: title.value,
             text: text.value,
