@@ -35,6 +35,8 @@ export class SqliteEngine implements StoreEngine {
   #statements: LogStatements | undefined
 
   readonly #directory: SqliteSubjectDirectory
+  /** `written_seq` lookups by table, prepared on first use (record versions: engine.ts). */
+  readonly #versionStatements = new Map<RecordVersion['table'], Statement>()
   #checkpointer: SqliteCheckpointer | null = null
 
   constructor(connection: SqliteConnection) {
@@ -177,10 +179,14 @@ export class SqliteEngine implements StoreEngine {
   #writtenSeq(record: RecordVersion): number | undefined {
     const no = this.#directory.numberOf(record.respondentId)
     if (no === null) return undefined
-    const row = this.#connection
-      .prepare(`select "written_seq" as "seq" from "${record.table}" where "respondent_no" = ? and "id" = ?`)
-      .get(no, record.id) as { seq: number } | undefined
-    return row?.seq
+    let statement = this.#versionStatements.get(record.table)
+    if (statement === undefined) {
+      statement = this.#connection
+        .prepare(`select "written_seq" from "${record.table}" where "respondent_no" = ? and "id" = ?`)
+        .pluck()
+      this.#versionStatements.set(record.table, statement)
+    }
+    return statement.get(no, record.id) as number | undefined
   }
 
   #session(keyring: SubjectKeyring): KeySession {
