@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { WorkspaceStore } from '@amanat/database'
+import { sql } from 'kysely'
 import { writeFileDurably } from '../intake/durable-file.ts'
 import { overwriteAndUnlink } from '../keys/files.ts'
 
@@ -11,16 +13,37 @@ export const VAULT_DIR = 'vault'
 const ENTRY_NAME = /^[0-9a-f]{32}\.entry$/
 
 /**
+ * The version of a sealed entry: the SHA-256 of its bytes (every write seals under a fresh nonce,
+ * so every write makes a new one). Null for no entry.
+ */
+export const versionOf = (sealed: Buffer | null): string | null =>
+  sealed === null ? null : createHash('sha256').update(sealed).digest('hex')
+
+/**
+ * What a write or removal expects to find: `undefined` whatever is there; `null` no entry; a
+ * version, the entry that has it.
+ */
+export type ExpectedEntry = string | null | undefined
+
+/** What a removal did: removed the entry, found none, or found another version and left it. */
+export type Removal = 'removed' | 'absent' | 'changed'
+
+/**
  * Where the sealed vault entries live, by their keyed names: files in the workspace folder for an
  * embedded workspace (one analyst's machine), rows of the store for a team's PostgreSQL workspace,
  * so every analyst of the team reads, and every story check knows, the same entries.
  */
 export interface SealedEntries {
   read(name: string): Promise<Buffer | null>
-  write(name: string, sealed: Buffer): Promise<void>
-  /** Removes the entry (files: overwritten first). True when there was one. */
-  remove(name: string): Promise<boolean>
+  /** Writes the entry if what is there is `expected` ({@link ExpectedEntry}); false (nothing written) otherwise. */
+  write(name: string, sealed: Buffer, expected: ExpectedEntry): Promise<boolean>
+  /** Removes the entry (files: overwritten first) if what is there is `expected`. */
+  remove(name: string, expected: ExpectedEntry): Promise<Removal>
 }
+
+/** Whether `sealed` is what `expected` asks for. */
+const matches = (sealed: Buffer | null, expected: ExpectedEntry): boolean =>
+  expected === undefined || versionOf(sealed) === expected
 
 /** The entries of a workspace stored by `store`: rows on PostgreSQL, files otherwise. */
 export function sealedEntriesFor(workspaceDir: string, store: WorkspaceStore): SealedEntries {
@@ -28,7 +51,11 @@ export function sealedEntriesFor(workspaceDir: string, store: WorkspaceStore): S
   return store.dialect === 'postgres' ? new EntryRows(store, folder) : folder
 }
 
-/** One sealed file per entry in `<workspace>/vault/`, written durably. */
+/**
+ * One sealed file per entry in `<workspace>/vault/`, written durably. Its version checks compare,
+ * then write: the vault serialises its own calls; another process of the same machine (a CLI next
+ * to the workbench) writing the same entry in between is the gap left.
+ */
 export class EntryFiles implements SealedEntries {
   readonly dir: string
 
@@ -41,17 +68,19 @@ export class EntryFiles implements SealedEntries {
     return Promise.resolve(existsSync(path) ? readFileSync(path) : null)
   }
 
-  write(name: string, sealed: Buffer): Promise<void> {
+  async write(name: string, sealed: Buffer, expected: ExpectedEntry): Promise<boolean> {
+    if (!matches(await this.read(name), expected)) return false
     mkdirSync(this.dir, { recursive: true, mode: 0o700 })
     writeFileDurably(join(this.dir, name), sealed)
-    return Promise.resolve()
+    return true
   }
 
-  remove(name: string): Promise<boolean> {
-    const path = join(this.dir, name)
-    if (!existsSync(path)) return Promise.resolve(false)
-    overwriteAndUnlink(path)
-    return Promise.resolve(true)
+  async remove(name: string, expected: ExpectedEntry): Promise<Removal> {
+    const current = await this.read(name)
+    if (!matches(current, expected)) return 'changed'
+    if (current === null) return 'absent'
+    overwriteAndUnlink(join(this.dir, name))
+    return 'removed'
   }
 
   /** The names of the entries in the folder. */
@@ -86,24 +115,48 @@ export class EntryRows implements SealedEntries {
     return row === undefined ? null : Buffer.from(row.sealed)
   }
 
-  async write(name: string, sealed: Buffer): Promise<void> {
+  /** A compare-and-set in one statement, so two analysts' writes cannot cross between check and write. */
+  async write(name: string, sealed: Buffer, expected: ExpectedEntry): Promise<boolean> {
     await this.#adoptFiles()
-    await this.#store.db
-      .insertInto('vault_entries')
-      .values({ name, sealed })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ sealed }))
-      .execute()
+    const db = this.#store.db
+    if (expected === null) {
+      const added = await db
+        .insertInto('vault_entries')
+        .values({ name, sealed })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .executeTakeFirst()
+      return (added.numInsertedOrUpdatedRows ?? 0n) > 0n
+    }
+    if (expected === undefined) {
+      await db
+        .insertInto('vault_entries')
+        .values({ name, sealed })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ sealed }))
+        .execute()
+      return true
+    }
+    const updated = await db
+      .updateTable('vault_entries')
+      .set({ sealed })
+      .where('name', '=', name)
+      .where(sealedVersion, '=', expected)
+      .executeTakeFirst()
+    return updated.numUpdatedRows > 0n
   }
 
-  async remove(name: string): Promise<boolean> {
+  async remove(name: string, expected: ExpectedEntry): Promise<Removal> {
     await this.#adoptFiles()
-    const result = await this.#store.db
-      .deleteFrom('vault_entries')
-      .where('name', '=', name)
-      .executeTakeFirst()
-    // A file of the same entry left from before (see above) goes too.
-    const file = await this.#folder.remove(name)
-    return result.numDeletedRows > 0n || file
+    if (expected === null) return (await this.read(name)) === null ? 'absent' : 'changed'
+    let query = this.#store.db.deleteFrom('vault_entries').where('name', '=', name)
+    if (typeof expected === 'string') query = query.where(sealedVersion, '=', expected)
+    const result = await query.executeTakeFirst()
+    if (result.numDeletedRows > 0n) {
+      // A file of the same entry left from before (see above) goes too.
+      await this.#folder.remove(name, undefined)
+      return 'removed'
+    }
+    if (typeof expected === 'string') return 'changed'
+    return (await this.read(name)) === null ? 'absent' : 'changed'
   }
 
   #adoptFiles(): Promise<void> {
@@ -116,9 +169,12 @@ export class EntryRows implements SealedEntries {
           .values({ name, sealed })
           .onConflict((oc) => oc.column('name').doNothing())
           .executeTakeFirst()
-        if ((added.numInsertedOrUpdatedRows ?? 0n) > 0n) await this.#folder.remove(name)
+        if ((added.numInsertedOrUpdatedRows ?? 0n) > 0n) await this.#folder.remove(name, undefined)
       }
     })()
     return this.#adopted
   }
 }
+
+/** {@link versionOf}, computed by PostgreSQL. */
+const sealedVersion = sql<string>`encode(sha256("sealed"), 'hex')`

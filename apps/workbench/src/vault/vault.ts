@@ -3,7 +3,7 @@ import type { WorkspaceStore } from '@amanat/database'
 import { describeIssues, inputError, integrityError } from '@amanat/domain'
 import { serialised } from '../service/serialised.ts'
 import { VaultEntry, vaultTermsFor } from './vault-entry.ts'
-import { sealedEntriesFor, type SealedEntries } from './vault-storage.ts'
+import { sealedEntriesFor, versionOf, type ExpectedEntry, type SealedEntries } from './vault-storage.ts'
 
 export { VAULT_DIR } from './vault-storage.ts'
 
@@ -39,14 +39,17 @@ export class Vault {
    * Sets the respondent's entry, replacing any earlier one. The first entry of a respondent
    * records its key in the log as `author`. Throws input `input.invalid` for an entry that does
    * not match the schema, input `respondent.not_found` for a respondent the workspace lacks.
+   * With `expected` (the `version` {@link read} gave, or null for "there is no entry yet"), it is
+   * written only over that version: input `record.changed` when someone else changed, set or
+   * removed the entry since, and nothing is written.
    */
-  set(author: string, respondentId: string, entry: unknown): Promise<void> {
+  set(author: string, respondentId: string, entry: unknown, expected?: ExpectedEntry): Promise<void> {
     // One at a time: two first entries at once would each draw an entry key and record it, and
     // the file could end up sealed under the one the store did not keep.
-    return serialised(this, () => this.#set(author, respondentId, entry))
+    return serialised(this, () => this.#set(author, respondentId, entry, expected))
   }
 
-  async #set(author: string, respondentId: string, entry: unknown): Promise<void> {
+  async #set(author: string, respondentId: string, entry: unknown, expected: ExpectedEntry): Promise<void> {
     const parsed = VaultEntry.safeParse(entry)
     if (!parsed.success) {
       throw inputError(
@@ -73,7 +76,15 @@ export class Vault {
     cipher.setAAD(Buffer.from(name), { plaintextLength: 0 })
     const body = Buffer.concat([cipher.update(JSON.stringify(parsed.data), 'utf8'), cipher.final()])
     key.fill(0)
-    await this.#entries.write(name, Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()]))
+    const sealed = Buffer.concat([Buffer.of(VERSION), nonce, body, cipher.getAuthTag()])
+    if (!(await this.#entries.write(name, sealed, expected))) throw entryChanged()
+  }
+
+  /** The respondent's entry and its version (null without an entry), for an edit that must not write over another. */
+  async read(respondentId: string): Promise<{ entry: VaultEntry | null; version: string | null }> {
+    const sealed = await this.#entries.read(this.#fileName(respondentId))
+    const entry = await this.#opened(respondentId, sealed)
+    return { entry, version: entry === null ? null : versionOf(sealed) }
   }
 
   /**
@@ -81,8 +92,11 @@ export class Vault {
    * was erased). Throws integrity `vault.corrupt` when the entry does not authenticate.
    */
   async get(respondentId: string): Promise<VaultEntry | null> {
+    return this.#opened(respondentId, await this.#entries.read(this.#fileName(respondentId)))
+  }
+
+  async #opened(respondentId: string, sealed: Buffer | null): Promise<VaultEntry | null> {
     const name = this.#fileName(respondentId)
-    const sealed = await this.#entries.read(name)
     if (sealed === null) return null
     const entryKey = await this.#entryKey(respondentId)
     if (entryKey === null) return null
@@ -109,9 +123,14 @@ export class Vault {
   /**
    * Removes the respondent's entry (a file is overwritten first). True when there was one. In turn
    * with {@link set}: a removal while an entry is being written must not be followed by that write.
+   * With `expected`, only that version (input `record.changed` otherwise, and the entry stays).
    */
-  remove(respondentId: string): Promise<boolean> {
-    return serialised(this, () => this.#entries.remove(this.#fileName(respondentId)))
+  remove(respondentId: string, expected?: ExpectedEntry): Promise<boolean> {
+    return serialised(this, async () => {
+      const done = await this.#entries.remove(this.#fileName(respondentId), expected)
+      if (done === 'changed') throw entryChanged()
+      return done === 'removed'
+    })
   }
 
   /** The strings a story about this respondent must not contain (empty without an entry). */
@@ -150,3 +169,9 @@ export class Vault {
     return `${mac.slice(0, 32)}.entry`
   }
 }
+
+const entryChanged = () =>
+  inputError(
+    'record.changed',
+    'This vault entry was changed or removed after it was read; nothing was saved. Read it again and repeat the change.',
+  )

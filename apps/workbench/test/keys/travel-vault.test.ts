@@ -279,6 +279,31 @@ describe('the vault', () => {
         expect(readdirSync(join(dir, 'vault'))).toEqual([])
         expect((await show(second, marked[1]!.key)).entry?.names).toEqual(['Vaultold Synthetic'])
 
+        // Two analysts read the same version: the first to save wins, the other is refused (a
+        // compare-and-set in the store), and the alias the first added stays for the story checks.
+        const seen = await unlocked.vault.read(marked[1]!.id)
+        const mine = await unlockWithKeys(dir, capturedTerminal(PASSPHRASES))
+        try {
+          const withAlias = { ...ENTRY, names: ['Vaultold Synthetic', 'Vaultalias Synthetic'] }
+          await mine.vault.set(mine.workspace.analyst.id, marked[1]!.id, withAlias, seen.version)
+        } finally {
+          await mine.close()
+        }
+        const changed = { code: 'record.changed' }
+        await expect(
+          unlocked.vault.set(
+            unlocked.workspace.analyst.id,
+            marked[1]!.id,
+            { ...ENTRY, names: ['Vaultold'] },
+            seen.version,
+          ),
+        ).rejects.toMatchObject(changed)
+        await expect(unlocked.vault.remove(marked[1]!.id, seen.version)).rejects.toMatchObject(changed)
+        await expect(
+          unlocked.vault.set(unlocked.workspace.analyst.id, marked[1]!.id, ENTRY, null),
+        ).rejects.toMatchObject(changed)
+        expect(await unlocked.vault.termsFor(marked[1]!.id)).toContain('Vaultalias Synthetic')
+
         // Removed by one analyst, gone for both.
         expect(
           (

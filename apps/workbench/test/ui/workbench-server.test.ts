@@ -379,7 +379,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   it("keeps a respondent's identifying details in the vault: read, set, checked against stories, removed", async () => {
     const { respondentBase } = await openFirstTestimony()
     const vault = `${respondentBase}/vault`
-    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null, version: null })
 
     // Synthetic details, with marker strings that must never reach the workspace in clear.
     const token = newInviteToken()
@@ -393,15 +393,36 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     const set = await post(vault, { ...details, invite: `https://intake.invalid/#q=x&t=${token}&f=y` })
     expect(set.status).toBe(200)
     const kept = { ...details, inviteTokenHash: tokenHash(token) }
-    expect(JSON.parse(set.body)).toEqual({ entry: kept })
-    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: kept })
+    const { version: first } = JSON.parse(set.body) as { version: string }
+    expect(first).toMatch(/^[0-9a-f]{64}$/)
+    expect(JSON.parse(set.body)).toEqual({ entry: kept, version: first })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: kept, version: first })
     for (const marker of ['Vaultmarker', 'VM0042317', '701 555', token])
       expect(anyFileContains(ws, marker), marker).toBeNull()
     // Sending the hash back, as the page does when the invite is left alone, keeps it.
-    const again = await post(vault, { ...details, names: ['Vaultmarker Q.'], invite: tokenHash(token) })
+    const again = await post(vault, {
+      ...details,
+      names: ['Vaultmarker Q.'],
+      invite: tokenHash(token),
+      version: first,
+    })
     expect(JSON.parse(again.body)).toMatchObject({
       entry: { names: ['Vaultmarker Q.'], inviteTokenHash: tokenHash(token) },
     })
+    // A colleague's tab still showing the first version, or none, can neither write over the entry
+    // nor remove it: the name just changed would be lost from every story check.
+    for (const version of [first, null]) {
+      const stale = await post(vault, { ...details, invite: null, version })
+      expect(stale.status).toBe(400)
+      expect(JSON.parse(stale.body)).toMatchObject({ error: 'record.changed' })
+    }
+    const staleRemoval = await rawRequest(workbench.origin, `${vault}?version=${first}`, {
+      method: 'DELETE',
+      headers: pageWrite(workbench.origin, cookie),
+      body: {},
+    })
+    expect(JSON.parse(staleRemoval.body)).toMatchObject({ error: 'record.changed' })
+    expect(JSON.parse((await get(vault)).body)).toMatchObject({ entry: { names: ['Vaultmarker Q.'] } })
 
     // The story check now knows the name and the phone number from the vault (one finding per
     // source and kind, so each is checked on its own), and passes a text with neither.
@@ -447,7 +468,7 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
         body: {},
       })
     expect(JSON.parse((await remove()).body)).toEqual({ removed: true })
-    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null })
+    expect(JSON.parse((await get(vault)).body)).toEqual({ entry: null, version: null })
     expect(JSON.parse((await remove()).body)).toEqual({ removed: false })
     expect(filesBelow(join(ws, 'vault'))).toEqual([])
     await rawRequest(workbench.origin, `${stories}/${written.id}`, {

@@ -1,7 +1,8 @@
 import { inputError } from '@amanat/domain'
 import { Hono } from 'hono'
 import { VaultEntryInput, vaultEntryFrom } from '../../vault/vault-input.ts'
-import { jsonBody } from '../api-errors.ts'
+import { z } from 'zod'
+import { jsonBody, parseWith } from '../api-errors.ts'
 import { pathId, type Work } from './route-kit.ts'
 
 /**
@@ -11,6 +12,11 @@ import { pathId, type Work } from './route-kit.ts'
  * comes as the link or code itself (what the analyst has at hand) and is kept as its token
  * hash, the form the intake server knows it by: the token never reaches the vault.
  */
+
+/** An entry's version as the vault gives it (vault-storage.ts, versionOf). */
+const EntryVersion = z.string().regex(/^[0-9a-f]{64}$/, { error: 'expected an entry version' })
+/** An entry as the panel sends it, with the version it was made from (null: there was none). */
+const VaultChange = VaultEntryInput.extend({ version: EntryVersion.nullable().exactOptional() })
 
 export function vaultRoutes(open: () => Work): Hono {
   const app = new Hono()
@@ -24,22 +30,25 @@ export function vaultRoutes(open: () => Work): Hono {
     return id
   }
 
+  // Each answer carries the entry's version; a change sends back the one it was made from and is
+  // refused (`record.changed`) when a colleague changed the entry since (the team's vault is shared).
   app.get(base, async (c) => {
     const work = open()
     const id = await respondentOf(work, c.req.param('respondentId'))
-    return c.json({ entry: await work.vault.get(id) })
+    return c.json(await work.vault.read(id))
   })
   app.post(base, async (c) => {
     const work = open()
     const id = await respondentOf(work, c.req.param('respondentId'))
-    const entry = vaultEntryFrom(await jsonBody(c, VaultEntryInput))
-    await work.vault.set(work.service.analyst.id, id, entry)
-    return c.json({ entry: await work.vault.get(id) })
+    const { version, ...given } = await jsonBody(c, VaultChange)
+    await work.vault.set(work.service.analyst.id, id, vaultEntryFrom(given), version)
+    return c.json(await work.vault.read(id))
   })
   app.delete(base, async (c) => {
     const work = open()
     const id = await respondentOf(work, c.req.param('respondentId'))
-    return c.json({ removed: await work.vault.remove(id) })
+    const version = parseWith(EntryVersion.optional(), c.req.query('version'))
+    return c.json({ removed: await work.vault.remove(id, version) })
   })
 
   return app

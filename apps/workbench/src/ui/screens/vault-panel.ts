@@ -1,6 +1,6 @@
 import type { VaultEntry } from '../../vault/vault-entry.ts'
 import { CONTACT_KINDS, DOCUMENT_KINDS } from '../../vault/vault-entry.ts'
-import { api } from '../api.ts'
+import { api, ApiError } from '../api.ts'
 import { field, h, select, whileBusy } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { Draft } from './drafts.ts'
@@ -25,6 +25,12 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     t('vaultShow'),
   )
   const draft = new Draft<VaultDraft>(`vault:${respondentBase}`)
+  // Refused because a colleague changed the entry since it was shown: what was typed was made from
+  // the older entry, so it is not kept; the reader is drawn again with the panel closed, and says why.
+  const dropIfChanged = (error: unknown): never => {
+    if (error instanceof ApiError && error.code === 'record.changed') draft.drop()
+    throw error
+  }
 
   const hide = () => {
     draft.drop()
@@ -81,6 +87,7 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     )
     const current = (): VaultDraft => ({
       stored: shown.stored,
+      version: shown.version,
       names: names.value,
       relativeNames: relativeNames.value,
       contacts: contacts.values(),
@@ -106,20 +113,22 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
               .map((d) => ({ kind: d.kind, number: d.value })),
             relativeNames: splitLines(entry.relativeNames),
             invite: entry.invite.trim() === '' ? null : entry.invite,
+            version: entry.version,
           })
           .then(() => {
             draft.drop()
-          }),
+          }, dropIfChanged),
         'vault',
       )
     })
     close.addEventListener('click', hide)
     remove.addEventListener('click', () => {
       if (!window.confirm(t('vaultRemoveConfirm'))) return
+      const version = shown.version === null ? '' : `?version=${shown.version}`
       after(
-        api.delete(vaultBase).then(() => {
+        api.delete(`${vaultBase}${version}`).then(() => {
           draft.drop()
-        }),
+        }, dropIfChanged),
         'vault',
       )
     })
@@ -130,9 +139,9 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
     // One request per press; the details are drawn once they are here.
     whileBusy(reveal, () =>
       api
-        .get<{ entry: VaultEntry | null }>(vaultBase)
-        .then(({ entry }) => {
-          open(draftOf(entry))
+        .get<{ entry: VaultEntry | null; version: string | null }>(vaultBase)
+        .then(({ entry, version }) => {
+          open(draftOf(entry, version))
           body.querySelector<HTMLElement>('textarea, input, select')?.focus()
         })
         .catch(showError),
@@ -155,6 +164,8 @@ export function vaultPanel(respondentBase: string, after: RedrawAfter): HTMLElem
 interface VaultDraft {
   /** Whether the vault holds an entry (it can then be removed). */
   readonly stored: boolean
+  /** The version of the entry shown (null: none), sent back with a change (refused if it changed since). */
+  readonly version: string | null
   readonly names: string
   readonly relativeNames: string
   readonly contacts: readonly Row[]
@@ -168,9 +179,10 @@ interface Row {
   readonly value: string
 }
 
-function draftOf(entry: VaultEntry | null): VaultDraft {
+function draftOf(entry: VaultEntry | null, version: string | null): VaultDraft {
   return {
     stored: entry !== null,
+    version,
     names: entry?.names.join('\n') ?? '',
     relativeNames: entry?.relativeNames.join('\n') ?? '',
     contacts: entry?.contacts ?? [],
