@@ -78,6 +78,28 @@ async function focused(page: Page): Promise<string> {
 /** `expect.poll` with room for a loaded machine (two cores shared by many test processes). */
 const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 15_000, interval: 100 })
 
+/**
+ * What a second tab (or a second analyst) does meanwhile: opens the same screen in a new tab of
+ * the same browser, waits for `ready`, runs `change`, submits with `submit` and waits for "Saved.".
+ */
+async function savedInAnotherTab(
+  page: Page,
+  ready: string,
+  change: (other: Page) => Promise<void>,
+  submit: string,
+): Promise<void> {
+  const other = await page.context().newPage()
+  try {
+    await other.goto(page.url())
+    await other.locator(ready).first().waitFor()
+    await change(other)
+    await other.click(submit)
+    await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
+  } finally {
+    await other.close()
+  }
+}
+
 /** The number in a coded list's heading, "Incidents (3)". */
 async function listed(page: Page, id: string): Promise<number> {
   const text = (await page.locator(`#${id} h3`).textContent()) ?? ''
@@ -270,17 +292,15 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await editFirst(page)
     await page.locator('.coding-form textarea[name=note]').waitFor()
     // A second tab (or a second analyst) opens the same incident, changes it and saves.
-    const other = await browser.context.newPage()
-    try {
-      await other.goto(page.url())
-      await other.locator('#incidents').waitFor()
-      await editFirst(other)
-      await other.fill('.coding-form textarea[name=note]', 'Changed in the other tab.')
-      await other.click('.coding-form button[type=submit]')
-      await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
-    } finally {
-      await other.close()
-    }
+    await savedInAnotherTab(
+      page,
+      '#incidents',
+      async (other) => {
+        await editFirst(other)
+        await other.fill('.coding-form textarea[name=note]', 'Changed in the other tab.')
+      },
+      '.coding-form button[type=submit]',
+    )
     // This tab's edit was made from what it read before: refused, said so, and the screen is
     // drawn again as it is now; the other tab's change stays.
     await page.fill('.coding-form textarea[name=note]', 'Changed in this tab.')
@@ -370,16 +390,14 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.locator('#consent').waitFor()
     expect(await page.locator('#consent input[name=withdrawn]').isChecked()).toBe(false)
     // Another tab records that the respondent withdrew their consent.
-    const other = await browser.context.newPage()
-    try {
-      await other.goto(page.url())
-      await other.locator('#consent').waitFor()
-      await other.check('#consent input[name=withdrawn]')
-      await other.click('#consent button[type=submit]')
-      await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
-    } finally {
-      await other.close()
-    }
+    await savedInAnotherTab(
+      page,
+      '#consent',
+      async (other) => {
+        await other.check('#consent input[name=withdrawn]')
+      },
+      '#consent button[type=submit]',
+    )
     // This tab still shows the consent as it was: adding a use from it is refused, and the
     // withdrawal stays.
     await page.check('#consent input[value=quote]')
@@ -439,17 +457,15 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     const editStory = (tab: Page) => tab.locator('#stories li[data-story] button.link').first().click()
     await editStory(page)
     await page.fill('#story-form textarea[name=text]', 'This tab’s revision. Synthetic story.')
-    const other = await browser.context.newPage()
-    try {
-      await other.goto(page.url())
-      await other.locator('#stories li[data-story]').first().waitFor()
-      await editStory(other)
-      await other.fill('#story-form textarea[name=text]', 'Revised in the other tab. Synthetic story.')
-      await other.click('#story-form button[type=submit]')
-      await eventually(() => other.locator('#notice').textContent()).toBe('Saved.')
-    } finally {
-      await other.close()
-    }
+    await savedInAnotherTab(
+      page,
+      '#stories li[data-story]',
+      async (other) => {
+        await editStory(other)
+        await other.fill('#story-form textarea[name=text]', 'Revised in the other tab. Synthetic story.')
+      },
+      '#story-form button[type=submit]',
+    )
     await page.click('#story-form button[type=submit]')
     await eventually(() => page.locator('#notice').textContent()).toContain(
       'someone changed or removed this story',
