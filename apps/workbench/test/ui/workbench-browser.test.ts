@@ -320,6 +320,13 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
   })
 
   it('sets consent, disclosure and a pseudonym from the registry', async () => {
+    // What the harassment did to the respondent: saved, the reader is drawn again (the consent
+    // beside it re-records the same respondent and must send the version this save made).
+    await page.locator('#impacts input[type=checkbox]').first().check()
+    await page.click('#impacts button[type=submit]')
+    await eventually(() => page.locator('#notice').textContent()).toBe('Saved.')
+    await eventually(() => focused(page)).toBe('BUTTON in #impacts')
+    expect(await page.locator('#impacts input[type=checkbox]').first().isChecked()).toBe(true)
     // The consent's answer is held back: until it is saved and the screen drawn again, the
     // screen takes no other change (one made meanwhile would be reset by that redraw).
     let release = () => {}

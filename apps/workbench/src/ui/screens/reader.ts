@@ -442,7 +442,7 @@ function impactsForm(
   const chosen = new Set(current)
   const form = h(
     'form',
-    { class: 'impacts' },
+    { class: 'impacts', id: 'impacts' },
     checkboxGroup(t('impacts'), 'impacts', codeOptions('impacts'), (code) => chosen.has(code)),
     h('button', { type: 'submit' }, t('saveImpacts')),
   )
