@@ -135,7 +135,7 @@ class Utf8Lines extends Transform {
 }
 
 /** The number of the first line of `bytes` that is not valid UTF-8, counting from `first`; null when all are. */
-function invalidLine(bytes: Buffer, first: number): number | null {
+export function invalidLine(bytes: Buffer, first: number): number | null {
   if (isUtf8(bytes)) return null
   for (let line = first, start = 0; ; line++) {
     const newline = bytes.indexOf(0x0a, start)
@@ -145,7 +145,8 @@ function invalidLine(bytes: Buffer, first: number): number | null {
   }
 }
 
-function badEncoding(line: number): Error {
+/** The refusal of a file whose line `line` is not UTF-8. */
+export function badEncoding(line: number): Error {
   return inputError(
     'import.bad_encoding',
     `Line ${String(line)} is not valid UTF-8: save the file as UTF-8 (in Excel: "CSV UTF-8") and try again.`,
@@ -196,7 +197,7 @@ async function* xlsxRows(path: string): AsyncGenerator<SourceRow> {
 }
 
 /** The text of a cell value as exceljs reads it; null for what the format does not take. */
-function cellText(value: unknown): string | null {
+export function cellText(value: unknown): string | null {
   if (value === null || value === undefined) return ''
   if (typeof value === 'string') return value
   if (typeof value === 'number') return String(value)

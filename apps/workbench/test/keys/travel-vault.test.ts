@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, sep } from 'node:path'
+import ExcelJS from 'exceljs'
 import { describe, expect, it } from 'vitest'
 import { POSTGRES_URL, postgresAvailable } from '../../../../tools/test-support/services.ts'
 import { newInviteToken, tokenHash } from '../../src/intake/invites.ts'
@@ -223,6 +224,107 @@ describe('the vault', () => {
     const usage = await vault(['set', '--respondent', first.key])
     expect(usage.code).toBe(2)
     expect(usage.stderr.join('\n')).toContain('usage.no_file')
+  })
+
+  it("amanat vault import takes a team's contact list as CSV or XLSX, every row checked first", async () => {
+    const { dir, marked } = await markedWorkspace({ respondents: 3, markers: ['VAULTCSV1', 'VAULTCSV2'] })
+    const [first, second] = marked
+    if (first === undefined || second === undefined) throw new Error('expected two marked respondents')
+    const files = tempDir()
+    const vault = (args: string[]) => amanat(['vault', ...args, '--workspace', dir], PASSPHRASES)
+    const shown = async (key: string) =>
+      (
+        JSON.parse((await vault(['show', '--respondent', key, '--json'])).stdout.join('')) as {
+          entry: unknown
+        }
+      ).entry
+    const csv = (name: string, rows: string[][]) => {
+      const file = join(files, name)
+      writeFileSync(
+        file,
+        `${rows.map((row) => row.map((cell) => `"${cell.replace(/"/g, '""')}"`).join(',')).join('\r\n')}\r\n`,
+      )
+      return file
+    }
+    const header = ['Respondent', 'names', 'phone', 'wechat', 'passport', 'relative_names', 'address']
+    // A wrong row refuses the file; the message names the line, never the details.
+    const refused = await vault([
+      'import',
+      '--file',
+      csv('refused.csv', [
+        header,
+        [first.key, 'Vaultcsv Synthetic; ۋاۋلت سىنتېتىك', '+90 555 010 1111', '', '', '', ''],
+        ['R-NOSUCH', 'Vaultcsv Nobody', '', '', '', '', ''],
+      ]),
+    ])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr.join('\n')).toContain('line 3:')
+    expect(refused.stderr.join('\n')).not.toContain('Vaultcsv')
+    expect(await shown(first.key)).toBeNull()
+    // An unknown column refuses the whole file before any row is read.
+    const badHeader = await vault([
+      'import',
+      '--file',
+      csv('header.csv', [
+        ['respondent', 'nickname'],
+        [first.key, 'x'],
+      ]),
+    ])
+    expect(badHeader.code).toBe(1)
+    expect(badHeader.stderr.join('\n')).toContain('vault.bad_header')
+    expect(badHeader.stderr.join('\n')).toContain('nickname')
+
+    const imported = await vault([
+      'import',
+      '--file',
+      csv('people.csv', [
+        header,
+        [
+          first.key,
+          'Vaultcsv Synthetic; ۋاۋلت سىنتېتىك',
+          '+90 555 010 1111',
+          'vaultcsv_wx',
+          'VC1234567',
+          '',
+          'Vaultcsv street 1',
+        ],
+        ['', '', '', '', '', '', ''],
+        [second.key, '瓦尔特 合成', '', '', '', 'Vaultcsv Relative; Vaultcsv Other', ''],
+      ]),
+    ])
+    expect(imported.code).toBe(0)
+    expect(imported.stdout).toEqual(['vault entries set: 2'])
+    expect(await shown(first.key)).toEqual({
+      names: ['Vaultcsv Synthetic', 'ۋاۋلت سىنتېتىك'],
+      contacts: [
+        { kind: 'phone', value: '+90 555 010 1111' },
+        { kind: 'wechat', value: 'vaultcsv_wx' },
+      ],
+      address: 'Vaultcsv street 1',
+      documents: [{ kind: 'passport', number: 'VC1234567' }],
+      relativeNames: [],
+      inviteTokenHash: null,
+    })
+    expect(await shown(second.key)).toMatchObject({
+      names: ['瓦尔特 合成'],
+      relativeNames: ['Vaultcsv Relative', 'Vaultcsv Other'],
+    })
+
+    // The same from the first sheet of a workbook, a phone number typed as a number included.
+    const workbook = new ExcelJS.Workbook()
+    const sheet = workbook.addWorksheet('people')
+    sheet.addRow(['respondent', 'names', 'phone', 'national_id'])
+    sheet.addRow([second.key, 'Vaultxlsx Synthetic', 905550102222, 'NI-778'])
+    const xlsx = join(files, 'people.xlsx')
+    await workbook.xlsx.writeFile(xlsx)
+    expect((await vault(['import', '--file', xlsx])).code).toBe(0)
+    expect(await shown(second.key)).toMatchObject({
+      names: ['Vaultxlsx Synthetic'],
+      contacts: [{ kind: 'phone', value: '905550102222' }],
+      documents: [{ kind: 'national_id', number: 'NI-778' }],
+    })
+    for (const term of ['Vaultcsv', 'Vaultxlsx', 'VC1234567', 'ۋاۋلت', '瓦尔特'])
+      expect(anyFileContains(dir, term), term).toBeNull()
   })
 
   it.skipIf(!hasPostgres && process.env.CI !== 'true')(

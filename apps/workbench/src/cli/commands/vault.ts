@@ -4,6 +4,7 @@ import { findRespondent } from '../../keys/respondent-ref.ts'
 import { unlockWithKeys, type UnlockedWorkspace } from '../../keys/unlock-keys.ts'
 import type { VaultEntry } from '../../vault/vault-entry.ts'
 import { VaultEntryInput, vaultEntryFrom } from '../../vault/vault-input.ts'
+import { readVaultTable, tableFormatOf, type TableEntry } from '../../vault/vault-table.ts'
 import { WORKSPACE_OPTION, workspaceDir, type Command, type CommandContext } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
 
@@ -15,7 +16,7 @@ export const vaultCommand: Command = {
   help: `Usage: amanat vault show --workspace <dir> --respondent <ref> [--json]
        amanat vault set --workspace <dir> --respondent <ref> --file <entry.json>
        amanat vault remove --workspace <dir> --respondent <ref>
-       amanat vault import --workspace <dir> --file <entries.jsonl>
+       amanat vault import --workspace <dir> --file <entries.jsonl | people.csv | people.xlsx>
 
 The vault keeps what identifies a respondent (real names, contacts, address, document numbers,
 relatives' names, the invite they were sent) under its own key, apart from the coding: a
@@ -31,13 +32,18 @@ An entry is a JSON object; every field may be left out:
 contact kinds: phone, email, wechat, whatsapp, telegram, signal, other; document kinds:
 passport, national_id, residence_permit, asylum_case, other. The invite is kept as its token
 hash only. "set" replaces the respondent's entry. "import" takes one entry a line (JSON Lines),
-each with "respondent": "<key, pseudonym or id>"; every line is checked first, and nothing is
-written unless all of them are right.
+each with "respondent": "<key, pseudonym or id>", or a spreadsheet (.csv in UTF-8, or the first
+sheet of an .xlsx) with a header row and one person a row. Its columns: respondent (required);
+names, relative_names, address, invite; phone, email, wechat, whatsapp, telegram, signal,
+other_contact; passport, national_id, residence_permit, asylum_case, other_document. Put ";"
+between several values in one cell. Every line or row is checked first, and nothing is written
+unless all of them are right. The file itself is left as it was: once the vault holds its
+contents, delete it securely, with every copy of it.
 
 Options:
   --workspace <dir>     the workspace (or AMANAT_WORKSPACE)
   --respondent <ref>    the respondent's key (R-0042), pseudonym or id
-  --file <file>         the entry (set) or entries (import), UTF-8 JSON; "-" for stdin
+  --file <file>         the entry (set) or entries (import): UTF-8 JSON, JSON Lines, .csv or .xlsx; "-" for stdin (JSON)
   --json                with show: the entry as JSON on stdout
   -h, --help            this help`,
   options: {
@@ -104,31 +110,58 @@ async function runAction(
       terminal.info(removed ? `vault entry removed for ${ref}` : 'no vault entry for this respondent')
       return EXIT.ok
     }
-    case 'import':
-      return importEntries(context, unlocked, readText(file))
+    case 'import': {
+      const format = file === '-' ? null : tableFormatOf(file)
+      return importEntries(
+        context,
+        unlocked,
+        format === null ? jsonLines(readText(file)) : await readVaultTable(file, format),
+      )
+    }
   }
 }
 
-/** `amanat vault import`: every line checked, then every entry written; nothing when a line is wrong. */
+/** The entries of a JSON Lines file, one a line; blank lines are skipped. */
+function jsonLines(text: string): TableEntry[] {
+  const items: TableEntry[] = []
+  for (const [index, raw] of text.split('\n').entries()) {
+    if (raw.trim() === '') continue
+    const line = index + 1
+    try {
+      const value = parseJson(raw, 'The line')
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw inputError('input.invalid', 'The line is not a JSON object.')
+      items.push({ line, value: value as Record<string, unknown> })
+    } catch (error) {
+      if (!isAmanatError(error)) throw error
+      items.push({ line, problem: error.message })
+    }
+  }
+  return items
+}
+
+/**
+ * `amanat vault import`: every entry (a JSON line, or a spreadsheet row) checked, then every entry
+ * written; nothing when one is wrong.
+ */
 async function importEntries(
   context: CommandContext,
   unlocked: UnlockedWorkspace,
-  text: string,
+  items: readonly TableEntry[],
 ): Promise<number> {
   const { terminal } = context
   const { store, analyst } = unlocked.workspace
   const entries: { line: number; id: string; entry: VaultEntry }[] = []
   const problems: string[] = []
   const seen = new Map<string, number>()
-  const lines = text.split('\n')
-  for (const [index, raw] of lines.entries()) {
-    const line = index + 1
-    if (raw.trim() === '') continue
+  for (const item of items) {
+    const { line } = item
+    if ('problem' in item) {
+      problems.push(`line ${String(line)}: ${item.problem}`)
+      continue
+    }
     try {
-      const value = parseJson(raw, 'The line')
-      if (typeof value !== 'object' || value === null || Array.isArray(value))
-        throw inputError('input.invalid', 'The line is not a JSON object.')
-      const { respondent, ...rest } = value as Record<string, unknown>
+      const { respondent, ...rest } = item.value
       if (typeof respondent !== 'string' || respondent.trim() === '')
         throw inputError('input.invalid', 'respondent: give the respondent’s key, pseudonym or id.')
       const { id } = await findRespondent(store, respondent)
