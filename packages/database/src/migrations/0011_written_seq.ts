@@ -3,13 +3,20 @@ import type { ColumnTypes } from './column-types.ts'
 
 /**
  * The tables whose rows an analyst edits one at a time, and which carry their version: a
- * respondent's row holds their consent, disclosure wish and impacts; a story's, its text and its
- * mark for publication.
+ * respondent's row holds their consent, disclosure wish and impacts; a testimony's, its
+ * translation; a story's, its text and its mark for publication.
  */
-export const VERSIONED_TABLES = ['respondents', 'incidents', 'relatives', 'identifiers', 'stories'] as const
+export const VERSIONED_TABLES = [
+  'respondents',
+  'testimonies',
+  'incidents',
+  'relatives',
+  'identifiers',
+  'stories',
+] as const
 
 /**
- * `written_seq` on respondents, incidents, relatives, identifiers and stories: the seq of the event that last wrote the
+ * `written_seq` on respondents, testimonies, incidents, relatives, identifiers and stories: the seq of the event that last wrote the
  * row, its version for an edit that must not overwrite a newer one (AppendOptions.expect). Rows
  * written before this migration read 0 until they are written again (their seq would need every
  * body opened); a rebuild of the projections sets the real ones. Frozen once released.

@@ -42,7 +42,7 @@ export function projectEvent(body: WorkspaceEventBody, context: ProjectionContex
     case 'respondent.recorded':
       return [upsert('respondents', respondentToRow(subjectNo(context), body.respondent, context.seq))]
     case 'testimony.recorded':
-      return [upsert('testimonies', testimonyToRow(subjectNo(context), body.testimony))]
+      return [upsert('testimonies', testimonyToRow(subjectNo(context), body.testimony, context.seq))]
     case 'testimony.imported':
       return projectImport(subjectNo(context), body, context)
     case 'incident.recorded':
@@ -175,7 +175,7 @@ function projectImport(no: number, body: ImportBody, context: ProjectionContext)
       deleteWhere('identifier_incidents', { respondent_no: no, source_testimony_id: testimonyId }),
     )
   }
-  ops.push(upsert('testimonies', testimonyToRow(no, body.testimony)))
+  ops.push(upsert('testimonies', testimonyToRow(no, body.testimony, seq)))
   for (const incident of body.incidents) ops.push(upsert('incidents', incidentToRow(no, incident, seq)))
   for (const relative of body.relatives)
     ops.push(upsert('relatives', relativeToRow(no, relative, testimonyId, seq)))

@@ -1,8 +1,8 @@
 import { Testimony } from '@amanat/domain'
 import type { TestimonyTable } from '../schema/testimony.table.ts'
 
-/** The row that stores `testimony`; the source's variant decides which source columns are set. */
-export function testimonyToRow(no: number, testimony: Testimony): TestimonyTable {
+/** The row that stores `testimony`, written by the event `seq`; the source's variant decides which source columns are set. */
+export function testimonyToRow(no: number, testimony: Testimony, seq: number): TestimonyTable {
   const source = testimony.source
   const online = source.mode === 'online' ? source : null
   const interview = source.mode === 'interview' ? source : null
@@ -23,6 +23,7 @@ export function testimonyToRow(no: number, testimony: Testimony): TestimonyTable
     narratives: JSON.stringify(testimony.narratives),
     translation: testimony.translation === null ? null : JSON.stringify(testimony.translation),
     attachments: JSON.stringify(testimony.attachments),
+    written_seq: seq,
   }
 }
 

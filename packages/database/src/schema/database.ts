@@ -154,6 +154,7 @@ export const TABLE_SPECS: Specs = {
       'narratives',
       'translation',
       'attachments',
+      'written_seq',
     ],
     key: ['respondent_no', 'id'],
   },

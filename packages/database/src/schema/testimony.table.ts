@@ -19,4 +19,6 @@ export interface TestimonyTable {
   narratives: string
   translation: string | null
   attachments: string
+  /** The seq of the event that last wrote the row: its version (0 if written before migration 0011). */
+  written_seq: number
 }
