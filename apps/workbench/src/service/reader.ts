@@ -1,6 +1,6 @@
 import { AttachmentId, inputError, Narrative, Testimony } from '@amanat/domain'
 import { identifierFromRow, incidentFromRow, relativeFromRow } from '@amanat/database'
-import { parseRecord } from './coding.ts'
+import { expecting, parseRecord } from './coding.ts'
 import { loadRespondent, loadTestimony, respondentNumber, type TestimonyRef } from './records.ts'
 import type { WorkbenchSession } from './session.ts'
 import type { TestimonyView } from './types.ts'
@@ -13,7 +13,7 @@ import { workflowOf } from './workflow.ts'
 
 /** Everything the reader shows for one testimony. Throws input `respondent.not_found` / `testimony.not_found`. */
 export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef): Promise<TestimonyView> {
-  const { no, testimony } = await loadTestimony(session, ref)
+  const { no, testimony, version } = await loadTestimony(session, ref)
   const db = session.store.db
   const [read, incidents, relatives, identifiers, links, stored, workflow] = await Promise.all([
     loadRespondent(session, ref.respondentId),
@@ -63,6 +63,7 @@ export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef
     codebookRef: session.codebookRef,
     versions: Object.fromEntries<number>([
       [respondent.id, read.version],
+      [testimony.id, version],
       ...[...incidents, ...relatives, ...identifiers].map((row): [string, number] => [
         row.id,
         Number(row.written_seq),
@@ -107,17 +108,27 @@ export async function attachmentBytes(
 
 /**
  * Sets (or, with null, clears) an analyst's translation of a testimony: the testimony is
- * recorded again with it. Throws input `input.invalid` for a bad language tag or text.
+ * recorded again with it, as it was read at `version` (the reader's `versions`) or, without one,
+ * as it is read now; returns the testimony's new version. Throws input `input.invalid` for a bad
+ * language tag or text, `record.changed` when the testimony was changed since (another
+ * analyst's translation, a re-import), so that nothing is written over.
  */
 export async function setTranslation(
   session: WorkbenchSession,
   ref: TestimonyRef,
   translation: Narrative | null,
-): Promise<void> {
-  const { testimony } = await loadTestimony(session, ref)
+  version?: number,
+): Promise<number> {
+  const read = await loadTestimony(session, ref)
+  const { testimony } = read
   const changed = parseRecord(Testimony, {
     ...testimony,
     translation: translation === null ? null : parseRecord(Narrative, translation),
   })
-  await session.store.append(session.analyst.id, { kind: 'testimony.recorded', testimony: changed })
+  const event = await session.store.append(
+    session.analyst.id,
+    { kind: 'testimony.recorded', testimony: changed },
+    expecting('testimonies', testimony.respondentId, testimony.id, version ?? read.version),
+  )
+  return event.seq
 }

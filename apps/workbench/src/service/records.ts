@@ -49,7 +49,7 @@ export async function loadRespondent(
 export async function loadTestimony(
   session: WorkbenchSession,
   ref: TestimonyRef,
-): Promise<{ no: number; testimony: Testimony }> {
+): Promise<{ no: number; testimony: Testimony; version: number }> {
   const no = await respondentNumber(session, ref.respondentId)
   const id = TestimonyId.safeParse(ref.testimonyId)
   const row = id.success
@@ -61,5 +61,5 @@ export async function loadTestimony(
         .executeTakeFirst()
     : undefined
   if (row === undefined) throw inputError('testimony.not_found', 'That respondent has no such testimony.')
-  return { no, testimony: testimonyFromRow(row) }
+  return { no, testimony: testimonyFromRow(row), version: Number(row.written_seq) }
 }

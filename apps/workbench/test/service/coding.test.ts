@@ -357,6 +357,24 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
     expect((await setConsent(f.session, r.respondentId, { withdrawn: false })).consent.withdrawn).toBe(false)
   })
 
+  it('never writes a translation over another one saved meanwhile', async () => {
+    const r = ref(10)
+    const read = await readTestimony(f.session, r)
+    const opened = read.versions[r.testimonyId] ?? -1
+    expect(opened).toBeGreaterThan(0)
+    // One analyst saves a translation; the answer is the testimony's next version.
+    const first = await setTranslation(f.session, r, { language: 'en', text: 'First translation.' }, opened)
+    expect(first).toBeGreaterThan(opened)
+    // Another, who opened the testimony before, is refused, and the first translation stays.
+    await expect(
+      setTranslation(f.session, r, { language: 'en', text: 'Second translation.' }, opened),
+    ).rejects.toSatisfy((e) => code(e) === 'record.changed')
+    expect((await readTestimony(f.session, r)).testimony.translation?.text).toBe('First translation.')
+    // From the version the first save answered with, the next save goes through.
+    await setTranslation(f.session, r, { language: 'en', text: 'First, revised.' }, first)
+    expect((await readTestimony(f.session, r)).testimony.translation?.text).toBe('First, revised.')
+  })
+
   it('shows a respondent’s history, and says so when they were erased', async () => {
     await setStatus(f.session, ref(8), 'in_progress')
     await recordIncident(f.session, ref(8), draft)

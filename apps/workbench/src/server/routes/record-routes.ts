@@ -29,6 +29,8 @@ const Translation = z
       .object({ language: z.string().max(35), text: z.string().max(2 * 1024 * 1024) })
       .strict()
       .nullable(),
+    /** The testimony's version the translation was written from (the reader's `versions`). */
+    version: z.number().int().nonnegative().exactOptional(),
   })
   .strict()
 
@@ -61,9 +63,8 @@ export function recordRoutes(open: () => Work): Hono {
     c.json(await readTestimony(work(), pathRef(c.req.param()))),
   )
   app.post('/testimonies/:respondentId/:testimonyId/translation', async (c) => {
-    const { translation } = await jsonBody(c, Translation)
-    await setTranslation(work(), pathRef(c.req.param()), translation)
-    return c.json({ ok: true })
+    const { translation, version } = await jsonBody(c, Translation)
+    return c.json({ version: await setTranslation(work(), pathRef(c.req.param()), translation, version) })
   })
   app.get('/respondents/:respondentId/history', async (c) =>
     c.json(await history(work(), pathId(c.req.param('respondentId')))),

@@ -240,6 +240,8 @@ export const en = {
   sc_esc: 'Close the form',
   saved: 'Saved.',
   error: 'Not done: {message}',
+  translationChanged:
+    'Not saved: someone changed this testimony after it was opened (another translation, in another tab or by another analyst). What you typed is still in the form; open the testimony again to see theirs before saving yours.',
   storyChanged:
     'Not saved: someone changed or removed this story after it was listed. The stories are listed again as they are now; what you typed is still in the form, so copy what you need before opening the story again.',
   recordChanged:

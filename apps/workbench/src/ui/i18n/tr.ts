@@ -238,6 +238,8 @@ export const tr: Catalogue = {
   sc_esc: 'Formu kapat',
   saved: 'Kaydedildi.',
   error: 'Yapılamadı: {message}',
+  translationChanged:
+    'Kaydedilmedi: bu tanıklık açıldıktan sonra başka biri tarafından değiştirildi (başka bir çeviri, başka bir sekmede ya da başka bir analist tarafından). Yazdıklarınız formda duruyor; kendinizinkini kaydetmeden önce onlarınkini görmek için tanıklığı yeniden açın.',
   storyChanged:
     'Kaydedilmedi: bu hikâye listelendikten sonra başka biri tarafından değiştirildi veya silindi. Hikâyeler şimdi güncel hâlleriyle yeniden listelendi; yazdıklarınız formda duruyor, hikâyeyi yeniden açmadan önce gerekenleri kopyalayın.',
   recordChanged:

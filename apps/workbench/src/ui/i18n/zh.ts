@@ -235,6 +235,8 @@ export const zh: Catalogue = {
   sc_esc: '关闭表单',
   saved: '已保存。',
   error: '未完成：{message}',
+  translationChanged:
+    '未保存：此证词在打开后已被他人修改（另一份翻译，来自另一个标签页或另一位分析员）。您输入的内容仍在表单中；保存之前，请重新打开证词查看他人的翻译。',
   storyChanged:
     '未保存：此故事在列出后已被他人修改或删除。故事已按当前内容重新列出；您输入的内容仍在表单中，请在重新打开该故事前复制所需内容。',
   recordChanged:

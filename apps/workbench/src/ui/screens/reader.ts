@@ -1,6 +1,6 @@
 import type { Incident, JsonValue } from '@amanat/domain'
 import type { TestimonyView } from '../../service/types.ts'
-import { api } from '../api.ts'
+import { api, ApiError } from '../api.ts'
 import { checkboxGroup, checkedValues, content, focusHeading, h } from '../dom.ts'
 import { t, tv } from '../i18n/i18n.ts'
 import { setShortcuts, SHORTCUT_HELP } from '../shortcuts.ts'
@@ -9,7 +9,7 @@ import { identifierForm, incidentForm, relativeForm, type OpenForm, type Read } 
 import { consentPanel } from './consent-panel.ts'
 import { historyPanel } from './history-panel.ts'
 import { draftOfFields } from './drafts.ts'
-import { clearNotice, showError, showSaved } from './notice.ts'
+import { clearNotice, showError, showProblem, showSaved } from './notice.ts'
 import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
 import { storiesPanel } from './stories-panel.ts'
@@ -306,17 +306,25 @@ function translationForm(base: string, data: TestimonyView): HTMLElement {
   )
   // A translation being written survives the reader being drawn again (drafts.ts).
   const draft = draftOfFields(`translation:${base}`, { language, text })
+  // The testimony's version it is written from; each save answers with the next one.
+  let version = data.versions[data.testimony.id]
   form.addEventListener('submit', (event) => {
     event.preventDefault()
     const translation =
       text.value.trim() === '' ? null : { language: language.value.trim(), text: text.value }
     api
-      .post(`${base}/translation`, { translation })
-      .then(() => {
+      .post<{ version: number }>(`${base}/translation`, { translation, version })
+      .then((saved) => {
+        version = saved.version
         draft.drop()
         showSaved()
       })
-      .catch(showError)
+      .catch((error: unknown) => {
+        // Someone changed the testimony meanwhile (another translation, a re-import): nothing was
+        // saved, and what was typed stays in the form.
+        if (error instanceof ApiError && error.code === 'record.changed') showProblem(t('translationChanged'))
+        else showError(error)
+      })
   })
   return form
 }
