@@ -9,7 +9,7 @@ import {
   isAmanatError,
   type Incident,
 } from '@amanat/domain'
-import { incidentFromRow, type WorkspaceEventInput } from '@amanat/database'
+import { incidentFromRow, type RecordVersion, type WorkspaceEventInput } from '@amanat/database'
 import { serialised } from './serialised.ts'
 import type { WorkbenchSession } from './session.ts'
 import type { RecodeReport } from './types.ts'
@@ -79,34 +79,15 @@ async function adoptAndCarryOver(
   const attention = new Map<string, { testimonyId: string; respondentId: string; reasons: string[] }>()
   let after: { no: number; id: string } | null = null
   for (;;) {
-    let query = session.store.db.selectFrom('incidents').selectAll()
-    if (after !== null) {
-      const { no, id } = after
-      query = query.where((eb) => eb(eb.refTuple('respondent_no', 'id'), '>', eb.tuple(no, id)))
+    const step = await carryOverStep(session, after, mapping, to, toRef)
+    if (step === null) break
+    after = step.last
+    recoded += step.recoded
+    for (const [key, { testimonyId, respondentId, reasons }] of step.attention) {
+      const entry = attention.get(key) ?? { testimonyId, respondentId, reasons: [] }
+      entry.reasons.push(...reasons)
+      attention.set(key, entry)
     }
-    const rows = await query.orderBy('respondent_no').orderBy('id').limit(STEP).execute()
-    const last = rows.at(-1)
-    if (last === undefined) break
-    after = { no: Number(last.respondent_no), id: last.id }
-    const events: WorkspaceEventInput[] = []
-    for (const row of rows) {
-      const incident = incidentFromRow(row)
-      const outcome = carryOver(incident, mapping, to, toRef)
-      if (typeof outcome === 'string') {
-        const key = `${incident.respondentId}:${incident.testimonyId}`
-        const entry = attention.get(key) ?? {
-          testimonyId: incident.testimonyId,
-          respondentId: incident.respondentId,
-          reasons: [],
-        }
-        entry.reasons.push(outcome)
-        attention.set(key, entry)
-      } else if (outcome !== null) {
-        events.push({ kind: 'incident.recorded', incident: outcome })
-      }
-    }
-    recoded += events.length
-    await session.store.appendBatch(session.analyst.id, events)
   }
 
   const flagged = [...attention.values()]
@@ -123,6 +104,66 @@ async function adoptAndCarryOver(
     )
   }
   return { codebookRef: toRef, recoded, needsAttention: flagged }
+}
+
+/** How often a step is read and carried over again when incidents of it changed meanwhile. */
+const STEP_ATTEMPTS = 5
+
+/**
+ * Carries over the incidents after `after` (a page of {@link STEP}), each recorded again only over
+ * the version it was read at: an incident another process changed meanwhile (a colleague's edit on
+ * the team's store) refuses the page (`record.changed`), which is read and carried over again, so
+ * the edit is carried over rather than written over. Null when no incident is left.
+ */
+async function carryOverStep(
+  session: WorkbenchSession,
+  after: { no: number; id: string } | null,
+  mapping: RecodeRequest['mapping'],
+  to: Codebook,
+  toRef: string,
+): Promise<{
+  last: { no: number; id: string }
+  recoded: number
+  attention: Map<string, { testimonyId: string; respondentId: string; reasons: string[] }>
+} | null> {
+  for (let attempt = 1; ; attempt += 1) {
+    let query = session.store.db.selectFrom('incidents').selectAll()
+    if (after !== null) {
+      const { no, id } = after
+      query = query.where((eb) => eb(eb.refTuple('respondent_no', 'id'), '>', eb.tuple(no, id)))
+    }
+    const rows = await query.orderBy('respondent_no').orderBy('id').limit(STEP).execute()
+    const last = rows.at(-1)
+    if (last === undefined) return null
+    const attention = new Map<string, { testimonyId: string; respondentId: string; reasons: string[] }>()
+    const events: WorkspaceEventInput[] = []
+    const expect: RecordVersion[] = []
+    for (const row of rows) {
+      const incident = incidentFromRow(row)
+      const outcome = carryOver(incident, mapping, to, toRef)
+      if (typeof outcome === 'string') {
+        const key = `${incident.respondentId}:${incident.testimonyId}`
+        const entry = attention.get(key) ?? {
+          testimonyId: incident.testimonyId,
+          respondentId: incident.respondentId,
+          reasons: [],
+        }
+        entry.reasons.push(outcome)
+        attention.set(key, entry)
+      } else if (outcome !== null) {
+        events.push({ kind: 'incident.recorded', incident: outcome })
+        const writtenSeq = Number(row.written_seq)
+        expect.push({ table: 'incidents', respondentId: incident.respondentId, id: incident.id, writtenSeq })
+      }
+    }
+    try {
+      await session.store.appendBatch(session.analyst.id, events, { expect })
+    } catch (error) {
+      if (!isAmanatError(error) || error.code !== 'record.changed' || attempt === STEP_ATTEMPTS) throw error
+      continue
+    }
+    return { last: { no: Number(last.respondent_no), id: last.id }, recoded: events.length, attention }
+  }
 }
 
 /** The incident under the new version, null when it needs no change, or why it needs an analyst. */

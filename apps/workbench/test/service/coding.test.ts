@@ -26,6 +26,8 @@ import {
   type IncidentDraft,
   type TestimonyRef,
 } from '../../src/service/index.ts'
+import { incidentFromRow } from '@amanat/database'
+import { WorkbenchSession } from '../../src/service/session.ts'
 import { RUNNABLE_DIALECTS, serviceFixture, type ServiceFixture } from './support.ts'
 
 const draft: IncidentDraft = {
@@ -527,5 +529,52 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
       confidence: 'low',
       codebook: 'org3@1.0.0',
     })
+  })
+
+  it('carries over an incident another process edited while the recode read it, rather than writing over the edit', async () => {
+    const elsewhere = await f.t.reopen()
+    try {
+      // Another process (a colleague's workbench on the team's store) saves an edit of an incident
+      // just after the recode has read it and before it writes it again: the store's append is
+      // where the two meet, so the proxy makes the edit there, once.
+      let edited: string | null = null
+      const store = new Proxy(f.t.store, {
+        get(target, key) {
+          // The store's own fields are private: everything runs on the store itself.
+          const value: unknown = Reflect.get(target, key, target)
+          if (typeof value !== 'function') return value
+          if (key !== 'appendBatch') return (value as (...args: unknown[]) => unknown).bind(target)
+          return async (...args: Parameters<typeof target.appendBatch>) => {
+            const first = args[2]?.expect?.[0]
+            if (edited === null && first !== undefined) {
+              edited = first.id
+              const row = await elsewhere.db
+                .selectFrom('incidents')
+                .selectAll()
+                .where('id', '=', first.id)
+                .executeTakeFirstOrThrow()
+              const incident = { ...incidentFromRow(row), note: 'edited elsewhere' }
+              await elsewhere.append(f.second.id, { kind: 'incident.recorded', incident })
+            }
+            return target.appendBatch(...args)
+          }
+        },
+      })
+      const session = await WorkbenchSession.open(store, f.first.id)
+      const next = extendCodebook(
+        session.codebook,
+        `extends: ${session.codebookRef}\nid: org9\nversion: 1.0.0\n`,
+      )
+      await recode(session, { mapping: {}, toCodebook: next })
+      expect(edited).not.toBeNull()
+      const row = await f.t.store.db
+        .selectFrom('incidents')
+        .select(['note', 'codebook'])
+        .where('id', '=', edited ?? '')
+        .executeTakeFirstOrThrow()
+      expect(row).toEqual({ note: 'edited elsewhere', codebook: 'org9@1.0.0' })
+    } finally {
+      await elsewhere.close()
+    }
   })
 })
