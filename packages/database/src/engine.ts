@@ -48,8 +48,8 @@ export interface StoreEngine {
   /**
    * Appends the drafts after the current head, with their projections, in one transaction: all
    * of it commits or none of it does. Each of `expected` is checked first, inside the transaction
-   * and after every other writer is locked out ({@link checkVersion}). Keys created for new subjects reach the keyring's cache only
-   * after the commit.
+   * and after every other writer is locked out ({@link checkVersion}). Keys created for new
+   * subjects reach the keyring's cache only after the commit.
    */
   writeEvents(
     drafts: readonly EventDraft[],
