@@ -325,6 +325,18 @@ describe('the vault', () => {
     })
     for (const term of ['Vaultcsv', 'Vaultxlsx', 'VC1234567', 'ۋاۋلت', '瓦尔特'])
       expect(anyFileContains(dir, term), term).toBeNull()
+
+    // --wipe-source: a refused file stays (nothing lost); a kept one is overwritten and removed.
+    const list = csv('wiped.csv', [header, ['R-NOSUCH', 'Vaultwipe Nobody', '', '', '', '', '']])
+    expect((await vault(['import', '--file', list, '--wipe-source'])).code).toBe(1)
+    expect(existsSync(list)).toBe(true)
+    const kept = csv('kept.csv', [header, [first.key, 'Vaultwipe Synthetic', '', '', '', '', '']])
+    const wiped = await vault(['import', '--file', kept, '--wipe-source'])
+    expect(wiped.code).toBe(0)
+    expect(wiped.stderr.join('\n')).toContain('source file overwritten and removed')
+    expect(existsSync(kept)).toBe(false)
+    expect(await shown(first.key)).toMatchObject({ names: ['Vaultwipe Synthetic'] })
+    expect((await vault(['show', '--respondent', first.key, '--wipe-source'])).code).toBe(2)
   })
 
   it.skipIf(!hasPostgres && process.env.CI !== 'true')(

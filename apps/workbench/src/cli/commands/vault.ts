@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describeIssues, inputError, isAmanatError, usageError } from '@amanat/domain'
+import { overwriteAndUnlink } from '../../keys/files.ts'
 import { findRespondent } from '../../keys/respondent-ref.ts'
 import { unlockWithKeys, type UnlockedWorkspace } from '../../keys/unlock-keys.ts'
 import type { VaultEntry } from '../../vault/vault-entry.ts'
@@ -14,9 +15,10 @@ export const vaultCommand: Command = {
   name: 'vault',
   summary: "keep respondents' identifying details in the vault, apart from the workspace",
   help: `Usage: amanat vault show --workspace <dir> --respondent <ref> [--json]
-       amanat vault set --workspace <dir> --respondent <ref> --file <entry.json>
+       amanat vault set --workspace <dir> --respondent <ref> --file <entry.json> [--wipe-source]
        amanat vault remove --workspace <dir> --respondent <ref>
        amanat vault import --workspace <dir> --file <entries.jsonl | people.csv | people.xlsx>
+                           [--wipe-source]
 
 The vault keeps what identifies a respondent (real names, contacts, address, document numbers,
 relatives' names, the invite they were sent) under its own key, apart from the coding: a
@@ -37,20 +39,23 @@ sheet of an .xlsx) with a header row and one person a row. Its columns: responde
 names, relative_names, address, invite; phone, email, wechat, whatsapp, telegram, signal,
 other_contact; passport, national_id, residence_permit, asylum_case, other_document. Put ";"
 between several values in one cell. Every line or row is checked first, and nothing is written
-unless all of them are right. The file itself is left as it was: once the vault holds its
-contents, delete it securely, with every copy of it.
+unless all of them are right. The file itself is left as it was unless --wipe-source is given:
+once the vault holds its contents, nothing else should (its other copies too).
 
 Options:
   --workspace <dir>     the workspace (or AMANAT_WORKSPACE)
   --respondent <ref>    the respondent's key (R-0042), pseudonym or id
   --file <file>         the entry (set) or entries (import): UTF-8 JSON, JSON Lines, .csv or .xlsx; "-" for stdin (JSON)
   --json                with show: the entry as JSON on stdout
+  --wipe-source         with set or import: once every entry is kept, overwrite the file with
+                        random bytes and remove it (copies of it elsewhere are not reached)
   -h, --help            this help`,
   options: {
     ...WORKSPACE_OPTION,
     respondent: { type: 'string' },
     file: { type: 'string' },
     json: { type: 'boolean' },
+    'wipe-source': { type: 'boolean' },
   },
   positionals: { min: 1, max: 1 },
   async run(context) {
@@ -70,12 +75,25 @@ Options:
         'usage.no_file',
         `amanat vault ${known} reads the details from --file <file> ("-" for stdin).`,
       )
+    const wipeSource = values['wipe-source'] === true
+    if (wipeSource && (!(known === 'set' || known === 'import') || values.file === '-'))
+      throw usageError(
+        'usage.bad_arguments',
+        '--wipe-source goes with "set" or "import" and a --file (not stdin).',
+      )
     const unlocked = await unlockWithKeys(workspaceDir(context), context.terminal)
+    let code: number
     try {
-      return await runAction(context, unlocked, known, respondent)
+      code = await runAction(context, unlocked, known, respondent)
     } finally {
       await unlocked.close()
     }
+    // Only once every entry is kept: a refused file stays where it was, nothing lost.
+    if (wipeSource && typeof values.file === 'string') {
+      overwriteAndUnlink(values.file)
+      context.terminal.info(`source file overwritten and removed: ${values.file}`)
+    }
+    return code
   },
 }
 
