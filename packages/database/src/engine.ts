@@ -9,23 +9,46 @@ import type { Database } from './schema/database.ts'
 import type { VERSIONED_TABLES } from './migrations/0011_written_seq.ts'
 
 /**
+ * Where each versioned table keeps a record's id and its version, and what a missing row counts
+ * as: the records of migration 0011 by `id` and `written_seq`, gone when missing; a testimony's
+ * workflow status by `testimony_id` and `status_seq` (the seq of the event that set it), version
+ * 0 while it has none (the initial `new`).
+ */
+export const VERSION_COLUMNS: Readonly<
+  Record<
+    (typeof VERSIONED_TABLES)[number] | 'testimony_status',
+    { readonly id: string; readonly version: string; readonly absent: number | undefined }
+  >
+> = {
+  respondents: { id: 'id', version: 'written_seq', absent: undefined },
+  testimonies: { id: 'id', version: 'written_seq', absent: undefined },
+  incidents: { id: 'id', version: 'written_seq', absent: undefined },
+  relatives: { id: 'id', version: 'written_seq', absent: undefined },
+  identifiers: { id: 'id', version: 'written_seq', absent: undefined },
+  stories: { id: 'id', version: 'written_seq', absent: undefined },
+  testimony_status: { id: 'testimony_id', version: 'status_seq', absent: 0 },
+}
+
+/**
  * A record an append is based on: the row `id` of respondent `respondentId` in `table` must still
- * be the version `writtenSeq` (its `written_seq`, the seq of the event that last wrote it) when
- * the append's transaction runs; otherwise nothing is written. How an edit made from what someone
- * read a while ago refuses to overwrite, or bring back, what someone else has changed since.
+ * be the version `writtenSeq` (its `written_seq`, the seq of the event that last wrote it; for a
+ * workflow status, its `status_seq`) when the append's transaction runs; otherwise nothing is
+ * written. How an edit made from what someone read a while ago refuses to overwrite, or bring
+ * back, what someone else has changed since.
  */
 export interface RecordVersion {
-  readonly table: (typeof VERSIONED_TABLES)[number]
+  readonly table: keyof typeof VERSION_COLUMNS
   readonly respondentId: string
   readonly id: string
   readonly writtenSeq: number
 }
 
 /**
- * Throws input `record.changed` unless `found` (the row's `written_seq`, undefined when the row
- * is gone) is the version expected. The message names no content.
+ * Throws input `record.changed` unless `stored` (the row's version column, undefined when there is
+ * no row) is the version expected. The message names no content.
  */
-export function checkVersion(expected: RecordVersion, found: number | undefined): void {
+export function checkVersion(expected: RecordVersion, stored: number | undefined): void {
+  const found = stored ?? VERSION_COLUMNS[expected.table].absent
   if (found === expected.writtenSeq) return
   throw inputError(
     'record.changed',

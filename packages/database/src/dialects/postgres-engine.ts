@@ -1,6 +1,13 @@
 import { subjectOf } from '@amanat/domain'
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely'
-import { checkVersion, LOG_CHUNK, shredStatements, type RecordVersion, type StoreEngine } from '../engine.ts'
+import {
+  checkVersion,
+  LOG_CHUNK,
+  shredStatements,
+  VERSION_COLUMNS,
+  type RecordVersion,
+  type StoreEngine,
+} from '../engine.ts'
 import type { Entropy } from '../entropy.ts'
 import { decodeBody, EventComposer, type EventDraft } from '../events/event-log.ts'
 import { GENESIS_HASH } from '../events/hash-chain.ts'
@@ -184,15 +191,14 @@ async function sessionFor(
 async function checkVersions(trx: Transaction<Database>, expected: readonly RecordVersion[]): Promise<void> {
   for (const table of new Set(expected.map((record) => record.table))) {
     const records = expected.filter((record) => record.table === table)
-    const found = await sql<{ subject: string; id: string; written_seq: number }>`
-      select k."subject", t."id", t."written_seq"
+    const { id, version } = VERSION_COLUMNS[table]
+    const found = await sql<{ subject: string; id: string; version: number }>`
+      select k."subject", t.${sql.ref(id)} as "id", t.${sql.ref(version)} as "version"
       from ${sql.table(table)} t
       join "subject_keys" k on k."respondent_no" = t."respondent_no"
       join unnest(${records.map((r) => r.respondentId)}::text[], ${records.map((r) => r.id)}::text[]) as e("subject", "id")
-        on e."subject" = k."subject" and e."id" = t."id"`.execute(trx)
-    const versions = new Map(
-      found.rows.map((row) => [`${row.subject}\u0000${row.id}`, Number(row.written_seq)]),
-    )
+        on e."subject" = k."subject" and e."id" = t.${sql.ref(id)}`.execute(trx)
+    const versions = new Map(found.rows.map((row) => [`${row.subject}\u0000${row.id}`, Number(row.version)]))
     for (const record of records)
       checkVersion(record, versions.get(`${record.respondentId}\u0000${record.id}`))
   }

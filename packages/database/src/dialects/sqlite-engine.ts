@@ -1,7 +1,14 @@
 import { integrityError } from '@amanat/domain'
 import type { Statement } from 'better-sqlite3-multiple-ciphers'
 import type { Kysely } from 'kysely'
-import { checkVersion, LOG_CHUNK, shredStatements, type RecordVersion, type StoreEngine } from '../engine.ts'
+import {
+  checkVersion,
+  LOG_CHUNK,
+  shredStatements,
+  VERSION_COLUMNS,
+  type RecordVersion,
+  type StoreEngine,
+} from '../engine.ts'
 import type { Entropy } from '../entropy.ts'
 import { decodeBody, EventComposer, type EventDraft } from '../events/event-log.ts'
 import { GENESIS_HASH } from '../events/hash-chain.ts'
@@ -181,8 +188,9 @@ export class SqliteEngine implements StoreEngine {
     if (no === null) return undefined
     let statement = this.#versionStatements.get(record.table)
     if (statement === undefined) {
+      const { id, version } = VERSION_COLUMNS[record.table]
       statement = this.#connection
-        .prepare(`select "written_seq" from "${record.table}" where "respondent_no" = ? and "id" = ?`)
+        .prepare(`select "${version}" from "${record.table}" where "respondent_no" = ? and "${id}" = ?`)
         .pluck()
       this.#versionStatements.set(record.table, statement)
     }
