@@ -33,6 +33,11 @@ export interface WorkflowState {
   readonly at: string | null
   /** The analyst who marked it `coded` most recently (the one who may not review it), or null. */
   readonly codedBy: AnalystProfile | null
+  /**
+   * The status's version (the seq of the event that set it; 0 while `new`): a change sends it
+   * back and is refused (`record.changed`) if someone moved the testimony since.
+   */
+  readonly version: number
 }
 
 /** A line of the inbox or of a filtered list. */

@@ -6,6 +6,7 @@ import {
   type AnalystProfile,
   type TestimonyStatus,
 } from '@amanat/domain'
+import { expecting } from './coding.ts'
 import { loadTestimony, type TestimonyRef } from './records.ts'
 import type { WorkbenchSession } from './session.ts'
 import type { WorkflowState } from './types.ts'
@@ -32,6 +33,7 @@ export async function workflowOf(
         'testimony_status.status',
         'testimony_status.note',
         'testimony_status.status_at',
+        'testimony_status.status_seq',
         'events.author',
       ])
       .where('testimony_status.respondent_no', '=', no)
@@ -51,26 +53,33 @@ export async function workflowOf(
     by: status === undefined ? null : await profileOf(session, status.author),
     at: status?.status_at ?? null,
     codedBy: coded === undefined ? null : await profileOf(session, coded.author),
+    version: status === undefined ? 0 : Number(status.status_seq),
   }
 }
 
 /**
  * Moves a testimony in the workflow, as the session's analyst.
  *
- * @throws AmanatError input `workflow.bad_status`; usage `review.not_coded` when marking `reviewed`
- *   a testimony that is not `coded`; usage `review.own_coding` when the reviewer is its coder.
+ * The status is set over the one read at `version` (the reader's `workflow.version`) or, without
+ * one, over the one read here, so a change another analyst made meanwhile (a coder flagging
+ * `needs_attention` while a reviewer marks `reviewed`) is never written over.
+ *
+ * @throws AmanatError input `workflow.bad_status`, `record.changed`; usage `review.not_coded` when
+ *   marking `reviewed` a testimony that is not `coded`; usage `review.own_coding` when the reviewer
+ *   is its coder.
  */
 export async function setStatus(
   session: WorkbenchSession,
   ref: TestimonyRef,
   status: TestimonyStatus,
   note: string | null = null,
+  version?: number,
 ): Promise<WorkflowState> {
   if (!TESTIMONY_STATUSES.includes(status))
     throw inputError('workflow.bad_status', `A status is one of: ${TESTIMONY_STATUSES.join(', ')}.`)
   const { no, testimony } = await loadTestimony(session, ref)
+  const now = await workflowOf(session, no, testimony.id)
   if (status === 'reviewed') {
-    const now = await workflowOf(session, no, testimony.id)
     if (now.status !== 'coded')
       throw usageError('review.not_coded', 'Only a coded testimony can be reviewed; mark it coded first.')
     if (now.codedBy?.id === session.analyst.id)
@@ -79,13 +88,17 @@ export async function setStatus(
         'A testimony is reviewed by a second analyst, not by the one who coded it.',
       )
   }
-  await session.store.append(session.analyst.id, {
-    kind: 'testimony.status_set',
-    respondentId: testimony.respondentId,
-    testimonyId: testimony.id,
-    status,
-    note: note === null || note.trim() === '' ? null : note,
-  })
+  await session.store.append(
+    session.analyst.id,
+    {
+      kind: 'testimony.status_set',
+      respondentId: testimony.respondentId,
+      testimonyId: testimony.id,
+      status,
+      note: note === null || note.trim() === '' ? null : note,
+    },
+    expecting('testimony_status', testimony.respondentId, testimony.id, version ?? now.version),
+  )
   return workflowOf(session, no, testimony.id)
 }
 

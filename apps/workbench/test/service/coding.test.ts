@@ -252,6 +252,25 @@ describe.each(RUNNABLE_DIALECTS)('coding, review and respondents on %s', (dialec
     })
   })
 
+  it('never writes a status over one another analyst set meanwhile', async () => {
+    const r = ref(11)
+    const coded = await setStatus(f.session, r, 'coded')
+    // The reviewer's screen shows it coded; meanwhile the coder finds a problem and flags it.
+    const flagged = await setStatus(f.session, r, 'needs_attention', 'a date is wrong', coded.version)
+    expect(flagged.version).toBeGreaterThan(coded.version)
+    // A change the other analyst made from the older status (marking it coded again) is refused,
+    // and the flag stays.
+    await expect(setStatus(f.other, r, 'coded', null, coded.version)).rejects.toSatisfy(
+      (e) => code(e) === 'record.changed',
+    )
+    expect((await readTestimony(f.session, r)).workflow).toMatchObject({
+      status: 'needs_attention',
+      version: flagged.version,
+    })
+    // From the current status it goes through.
+    expect((await setStatus(f.other, r, 'in_progress', null, flagged.version)).status).toBe('in_progress')
+  })
+
   it('computes agreement from independent double coding by a second analyst', async () => {
     await setStatus(f.session, ref(4), 'coded')
     await expect(recordIndependentCoding(f.session, ref(4), [])).rejects.toSatisfy(

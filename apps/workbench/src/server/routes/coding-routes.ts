@@ -20,12 +20,16 @@ import { Draft, pathId, pathRef, queryVersion, type Work } from './route-kit.ts'
 
 /** Coding and review: incidents, relatives, identifiers, impacts, the workflow status, consent, disclosure and the pseudonym. */
 
+/** The version a change was made from (the reader's `versions`, or its `workflow.version`). */
+const Version = z.number().int().nonnegative().optional()
 const StatusChange = z
-  .object({ status: z.enum(TESTIMONY_STATUSES), note: z.string().max(2000).nullable().default(null) })
+  .object({
+    status: z.enum(TESTIMONY_STATUSES),
+    note: z.string().max(2000).nullable().default(null),
+    version: Version,
+  })
   .strict()
 const Types = z.object({ types: z.array(z.string().max(63)).max(200) }).strict()
-/** The respondent's version a change was made from (the reader's `versions`). */
-const Version = z.number().int().nonnegative().optional()
 const ConsentBody = z
   .object({
     uses: z.array(z.enum(CONSENT_USES)).max(CONSENT_USES.length),
@@ -56,8 +60,8 @@ export function codingRoutes(open: () => Work): Hono {
     return c.json({ incident: await recordIncident(work(), pathRef(c.req.param()), draft) })
   })
   app.post('/testimonies/:respondentId/:testimonyId/status', async (c) => {
-    const { status, note } = await jsonBody(c, StatusChange)
-    return c.json({ workflow: await setStatus(work(), pathRef(c.req.param()), status, note) })
+    const { status, note, version } = await jsonBody(c, StatusChange)
+    return c.json({ workflow: await setStatus(work(), pathRef(c.req.param()), status, note, version) })
   })
   app.post('/testimonies/:respondentId/:testimonyId/independent', async (c) => {
     const { types } = await jsonBody(c, Types)

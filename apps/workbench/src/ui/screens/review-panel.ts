@@ -20,9 +20,15 @@ export function reviewPanel(base: string, data: TestimonyView, after: RedrawAfte
   const draft = draftOfFields(`review-note:${base}`, { note })
   const setStatus = (status: string) => () => {
     after(
-      api.post(`${base}/status`, { status, note: note.value === '' ? null : note.value }).then(() => {
-        draft.drop()
-      }),
+      api
+        .post(`${base}/status`, {
+          status,
+          note: note.value === '' ? null : note.value,
+          version: workflow.version,
+        })
+        .then(() => {
+          draft.drop()
+        }),
     )
   }
   const coded = h('button', { type: 'button', id: 'mark-coded' }, t('markCoded'))
