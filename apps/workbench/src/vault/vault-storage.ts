@@ -155,8 +155,8 @@ export class EntryRows implements SealedEntries {
       await this.#folder.remove(name, undefined)
       return 'removed'
     }
-    if (typeof expected === 'string') return 'changed'
-    return (await this.read(name)) === null ? 'absent' : 'changed'
+    // Nothing deleted: without a version there was no row; with one, the row is another version.
+    return expected === undefined ? 'absent' : 'changed'
   }
 
   #adoptFiles(): Promise<void> {

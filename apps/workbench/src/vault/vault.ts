@@ -83,7 +83,7 @@ export class Vault {
   /** The respondent's entry and its version (null without an entry), for an edit that must not write over another. */
   async read(respondentId: string): Promise<{ entry: VaultEntry | null; version: string | null }> {
     const sealed = await this.#entries.read(this.#fileName(respondentId))
-    const entry = await this.#opened(respondentId, sealed)
+    const entry = await this.#open(respondentId, sealed)
     return { entry, version: entry === null ? null : versionOf(sealed) }
   }
 
@@ -92,10 +92,10 @@ export class Vault {
    * was erased). Throws integrity `vault.corrupt` when the entry does not authenticate.
    */
   async get(respondentId: string): Promise<VaultEntry | null> {
-    return this.#opened(respondentId, await this.#entries.read(this.#fileName(respondentId)))
+    return (await this.read(respondentId)).entry
   }
 
-  async #opened(respondentId: string, sealed: Buffer | null): Promise<VaultEntry | null> {
+  async #open(respondentId: string, sealed: Buffer | null): Promise<VaultEntry | null> {
     const name = this.#fileName(respondentId)
     if (sealed === null) return null
     const entryKey = await this.#entryKey(respondentId)

@@ -16,12 +16,11 @@ import {
 import { pseudonymFor, setConsent, setDisclosure } from '../../service/respondent-settings.ts'
 import { recordIndependentCoding, setStatus } from '../../service/workflow.ts'
 import { jsonBody } from '../api-errors.ts'
-import { Draft, pathId, pathRef, queryVersion, type Work } from './route-kit.ts'
+import { BodyVersion, Draft, pathId, pathRef, queryVersion, type Work } from './route-kit.ts'
 
 /** Coding and review: incidents, relatives, identifiers, impacts, the workflow status, consent, disclosure and the pseudonym. */
 
-/** The version a change was made from (the reader's `versions`, or its `workflow.version`). */
-const Version = z.number().int().nonnegative().optional()
+const Version = BodyVersion.optional()
 const StatusChange = z
   .object({
     status: z.enum(TESTIMONY_STATUSES),

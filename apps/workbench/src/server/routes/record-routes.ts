@@ -6,7 +6,7 @@ import { listTestimonies } from '../../service/lists.ts'
 import { attachmentBytes, readTestimony, setTranslation } from '../../service/reader.ts'
 import { jsonBody, parseWith } from '../api-errors.ts'
 import { SECURITY_HEADERS } from '../http-guards.ts'
-import { pathId, pathRef, type Work } from './route-kit.ts'
+import { BodyVersion, pathId, pathRef, type Work } from './route-kit.ts'
 
 /** Reading: the codebook, the inbox and filtered lists (keyset pages), a testimony, its translation, attachments and history. */
 
@@ -30,7 +30,7 @@ const Translation = z
       .strict()
       .nullable(),
     /** The testimony's version the translation was written from (the reader's `versions`). */
-    version: z.number().int().nonnegative().exactOptional(),
+    version: BodyVersion.exactOptional(),
   })
   .strict()
 

@@ -35,6 +35,9 @@ const Version = z
   .transform(Number)
   .optional()
 
+/** The version a change in a request body was made from (the reader's `versions`; service/coding.ts, EditOf). */
+export const BodyVersion = z.number().int().nonnegative()
+
 /** The `?version=` of a removal: the version of the record it was asked from (service/coding.ts, EditOf). */
 export function queryVersion(value: string | undefined): number | undefined {
   return parseWith(Version, value)

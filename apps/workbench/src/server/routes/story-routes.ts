@@ -14,7 +14,7 @@ import {
   type WithheldStory,
 } from '../../stories/stories.ts'
 import { jsonBody } from '../api-errors.ts'
-import { pathId, queryVersion, type Work } from './route-kit.ts'
+import { BodyVersion, pathId, queryVersion, type Work } from './route-kit.ts'
 
 /**
  * Case stories of one respondent (src/stories): list them with what the release check finds in
@@ -31,12 +31,10 @@ const StoryBody = z
     title: z.string().max(1000),
     text: z.string().max(100_000),
     publish: z.boolean().default(false),
-    version: z.number().int().nonnegative().exactOptional(),
+    version: BodyVersion.exactOptional(),
   })
   .strict()
-const MarkBody = z
-  .object({ publish: z.boolean(), version: z.number().int().nonnegative().exactOptional() })
-  .strict()
+const MarkBody = z.object({ publish: z.boolean(), version: BodyVersion.exactOptional() }).strict()
 
 /** A story as the page gets it: the story and the release check's findings about its text. */
 export interface StoryItem {
