@@ -1,17 +1,22 @@
 import { usageError } from '@amanat/domain'
 import type { CommandContext } from '../cli/command.ts'
-import { serverOrigin } from './server-client.ts'
+import { createServerClient, serverOrigin, type IntakeServerClient } from './server-client.ts'
 
 /** The options every command that talks to an intake server takes. */
 export const SERVER_OPTIONS = {
   server: { type: 'string' },
   credential: { type: 'string' },
+  timeout: { type: 'string' },
 } as const
 
 /** The help lines for {@link SERVER_OPTIONS}. */
 export const SERVER_HELP = `  --server <url>       the intake server (http(s)://host[:port])
   --credential <value> the analyst credential the server printed on its first start; needed once,
-                       then the workspace keeps it (encrypted). Or AMANAT_SERVER_CREDENTIAL.`
+                       then the workspace keeps it (encrypted). Or AMANAT_SERVER_CREDENTIAL.
+  --timeout <seconds>  give up on a server that sends nothing for this long (default 60, up to
+                       3600; a slow link still sends something). Or AMANAT_SERVER_TIMEOUT.`
+
+const DEFAULT_TIMEOUT_SECONDS = 60
 
 /** The server's origin from `--server`; a usage error when it is missing or not an origin. */
 export function serverFrom(context: CommandContext): string {
@@ -22,9 +27,22 @@ export function serverFrom(context: CommandContext): string {
   return serverOrigin(value)
 }
 
+/**
+ * The client for `server` with this command's `--timeout` (or AMANAT_SERVER_TIMEOUT): how long
+ * the server may send nothing before a request is given up as `server.timeout`.
+ */
+export function serverClient(context: CommandContext, server: string, credential: string | null): IntakeServerClient {
+  const given = context.values.timeout ?? context.terminal.env.AMANAT_SERVER_TIMEOUT
+  const seconds = wholeNumberFrom(given, 'timeout', 1, 3600, DEFAULT_TIMEOUT_SECONDS)
+  return createServerClient({ url: server, credential, idleTimeoutMs: seconds * 1000 })
+}
+
 /** A whole number option within bounds, or `fallback` when absent; a usage error otherwise. */
 export function wholeNumber(context: CommandContext, name: string, min: number, max: number, fallback: number): number {
-  const value = context.values[name]
+  return wholeNumberFrom(context.values[name], name, min, max, fallback)
+}
+
+function wholeNumberFrom(value: unknown, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback
   const number = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN
   if (!Number.isInteger(number) || number < min || number > max) {

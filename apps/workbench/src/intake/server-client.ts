@@ -42,12 +42,107 @@ export interface ServerClientOptions {
   /** The analyst credential; null for the public routes only. */
   readonly credential: string | null
   readonly fetch?: typeof fetch
+  /**
+   * How long the server may stay silent, in milliseconds (no answer yet, or no byte of it),
+   * before a request is given up as `server.timeout`. Default 60 s: a slow link (Tor) still
+   * moves bytes within that, a server that accepts and never answers does not.
+   */
+  readonly idleTimeoutMs?: number
+  /** The longest one request may take in all, in milliseconds, however steadily it trickles. Default 30 min. */
+  readonly requestTimeoutMs?: number
+  /** The largest answers this client reads (bytes); a larger one is refused as `server.too_large`. */
+  readonly maxBytes?: Partial<AnswerCaps>
 }
+
+/**
+ * Caps on what the client reads from the server, which is not trusted (SECURITY-TESTS.md,
+ * scenario a): a compromised server must not be able to exhaust the analyst's memory by sending
+ * an endless answer. Each is far above anything a working server sends.
+ */
+export interface AnswerCaps {
+  /** A JSON answer other than a page of items (chain pages, invites, deletions, a questionnaire). */
+  readonly json: number
+  /** A page of items: about 16 MiB of ciphertext in base64, or one larger item (a server with a raised text limit). */
+  readonly items: number
+  /** An upload's age file (the default attachment limit seals to about 32 MiB). */
+  readonly upload: number
+}
+
+const MiB = 1024 * 1024
+export const DEFAULT_ANSWER_CAPS: AnswerCaps = { json: 16 * MiB, items: 256 * MiB, upload: 512 * MiB }
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000
+const DEFAULT_REQUEST_TIMEOUT_MS = 30 * 60_000
 
 const PublishResult = z.object({ questionnaireId: z.string(), recipients: z.number().int().min(1) }).strict()
 
 function unreachable(url: string, cause: unknown): AmanatError {
   return new AmanatError('input', 'server.unreachable', `The intake server at ${url} does not answer. Is it running, and is the address right?`, {}, { cause })
+}
+
+function timedOut(url: string, what: string, how: string): AmanatError {
+  return new AmanatError(
+    'input',
+    'server.timeout',
+    `The intake server at ${url} did not finish answering ${what} (${how}); nothing was changed. Try again; if it keeps happening, check the server and the link to it.`,
+    { what },
+  )
+}
+
+const seconds = (ms: number) => `${String(Math.round(ms / 100) / 10)} s`
+
+/** One request's two clocks: silence (every byte that arrives starts it again) and the whole request. */
+class Deadline {
+  readonly controller = new AbortController()
+  /** Why the request was given up, once it was. */
+  expired: string | null = null
+  #idle: ReturnType<typeof setTimeout> | undefined
+  readonly #total: ReturnType<typeof setTimeout>
+  readonly #idleMs: number
+
+  constructor(idleMs: number, totalMs: number) {
+    this.#idleMs = idleMs
+    this.#total = setTimeout(() => this.#expire(`it took more than ${seconds(totalMs)}`), totalMs)
+    this.progress()
+  }
+
+  /** Something arrived: the silence starts again. */
+  progress(): void {
+    clearTimeout(this.#idle)
+    this.#idle = setTimeout(() => this.#expire(`nothing came for ${seconds(this.#idleMs)}`), this.#idleMs)
+  }
+
+  #expire(how: string): void {
+    this.expired ??= how
+    this.controller.abort()
+  }
+
+  end(): void {
+    clearTimeout(this.#idle)
+    clearTimeout(this.#total)
+  }
+}
+
+function tooLarge(what: string, cap: number): AmanatError {
+  return new AmanatError(
+    'integrity',
+    'server.too_large',
+    `The intake server's answer to ${what} is larger than ${String(Math.round(cap / MiB))} MiB, which no working server sends; it was not read and nothing was changed. Check the server.`,
+    { what, cap },
+  )
+}
+
+/** The error for a refusal (any status but 2xx). */
+function refusal(status: number, what: string): AmanatError {
+  if (status === 401) {
+    return new AmanatError('input', 'server.credential_refused', 'The intake server refused the analyst credential. Give the one it printed on its first start with --credential.')
+  }
+  if (status === 404 && what.startsWith('questionnaire')) {
+    return new AmanatError('input', 'server.unknown_questionnaire', 'The intake server has no such questionnaire: publish it first (amanat publish).')
+  }
+  if (status >= 500) {
+    return new AmanatError('input', 'server.unavailable', `The intake server could not answer ${what} (status ${String(status)}); try again later.`, { status })
+  }
+  return new AmanatError('input', 'server.refused', `The intake server refused ${what} (status ${String(status)}).`, { status })
 }
 
 function badResponse(what: string): AmanatError {
@@ -82,42 +177,73 @@ export function createServerClient(options: ServerClientOptions): IntakeServerCl
   const base = serverOrigin(options.url)
   const fetchFn = options.fetch ?? fetch
 
-  async function call(method: string, path: string, what: string, body?: unknown, admin = true): Promise<Response> {
+  const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  const totalMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  const caps: AnswerCaps = { ...DEFAULT_ANSWER_CAPS, ...options.maxBytes }
+
+  /** Sends one request and reads its whole answer, at most `cap` bytes, under the two clocks. */
+  async function call(method: string, path: string, what: string, cap: number, body?: unknown, admin = true): Promise<Buffer> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (admin) {
       if (options.credential === null) throw new AmanatError('usage', 'server.no_credential', 'This needs the analyst credential.')
       headers.authorization = `Bearer ${options.credential}`
     }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    let response: Response
+    const deadline = new Deadline(idleMs, totalMs)
+    const failed = (error: unknown) => (deadline.expired === null ? unreachable(base, error) : timedOut(base, what, deadline.expired))
     try {
-      response = await fetchFn(`${base}${path}`, {
-        method,
-        headers,
-        redirect: 'error',
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      })
-    } catch (error) {
-      throw unreachable(base, error)
+      let response: Response
+      try {
+        response = await fetchFn(`${base}${path}`, {
+          method,
+          headers,
+          redirect: 'error',
+          signal: deadline.controller.signal,
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        })
+      } catch (error) {
+        throw failed(error)
+      }
+      deadline.progress()
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined)
+        throw refusal(response.status, what)
+      }
+      const declared = response.headers.get('content-length')
+      if (declared !== null && Number(declared) > cap) {
+        await response.body?.cancel().catch(() => undefined)
+        throw tooLarge(what, cap)
+      }
+      if (response.body === null) return Buffer.alloc(0)
+      const reader = response.body.getReader()
+      const chunks: Uint8Array[] = []
+      let total = 0
+      for (;;) {
+        let step: ReadableStreamReadResult<Uint8Array>
+        try {
+          step = await reader.read()
+        } catch (error) {
+          throw failed(error)
+        }
+        if (step.done) break
+        deadline.progress()
+        total += step.value.length
+        if (total > cap) {
+          await reader.cancel().catch(() => undefined)
+          throw tooLarge(what, cap)
+        }
+        chunks.push(step.value)
+      }
+      return Buffer.concat(chunks, total)
+    } finally {
+      deadline.end()
     }
-    if (response.ok) return response
-    await response.body?.cancel()
-    if (response.status === 401) {
-      throw new AmanatError('input', 'server.credential_refused', 'The intake server refused the analyst credential. Give the one it printed on its first start with --credential.')
-    }
-    if (response.status === 404 && what.startsWith('questionnaire')) {
-      throw new AmanatError('input', 'server.unknown_questionnaire', 'The intake server has no such questionnaire: publish it first (amanat publish).')
-    }
-    if (response.status >= 500) {
-      throw new AmanatError('input', 'server.unavailable', `The intake server could not answer ${what} (status ${String(response.status)}); try again later.`, { status: response.status })
-    }
-    throw new AmanatError('input', 'server.refused', `The intake server refused ${what} (status ${String(response.status)}).`, { status: response.status })
   }
 
-  async function json<S extends z.ZodType>(response: Response, schema: S, what: string): Promise<z.infer<S>> {
+  function json<S extends z.ZodType>(answer: Buffer, schema: S, what: string): z.infer<S> {
     let value: unknown
     try {
-      value = await response.json()
+      value = JSON.parse(answer.toString('utf8'))
     } catch {
       throw badResponse(what)
     }
@@ -129,47 +255,45 @@ export function createServerClient(options: ServerClientOptions): IntakeServerCl
   return {
     url: base,
     async publish(questionnaireId, signed) {
-      const response = await call('PUT', `/api/admin/questionnaires/${questionnaireId}`, 'questionnaire publishing', JSON.stringify(signed))
-      const result = await json(response, PublishResult, 'publishing')
+      const answer = await call('PUT', `/api/admin/questionnaires/${questionnaireId}`, 'questionnaire publishing', caps.json, JSON.stringify(signed))
+      const result = json(answer, PublishResult, 'publishing')
       if (result.questionnaireId !== questionnaireId) throw badResponse('publishing')
       return { recipients: result.recipients }
     },
     async fetchQuestionnaire(questionnaireId) {
-      let response: Response
+      let answer: Buffer
       try {
-        response = await call('GET', `/q/${questionnaireId}`, 'questionnaire fetch', undefined, false)
+        answer = await call('GET', `/q/${questionnaireId}`, 'questionnaire fetch', caps.json, undefined, false)
       } catch (error) {
         if (error instanceof AmanatError && error.code === 'server.unknown_questionnaire') return null
         throw error
       }
-      return json(response, z.unknown(), 'the questionnaire')
+      return json(answer, z.unknown(), 'the questionnaire')
     },
     async issueInvites(request) {
-      return json(await call('POST', '/api/admin/invites', 'questionnaire invites', request), IssueInvitesResult, 'issuing invites')
+      return json(await call('POST', '/api/admin/invites', 'questionnaire invites', caps.json, request), IssueInvitesResult, 'issuing invites')
     },
     async revokeInvites(request) {
-      return json(await call('POST', '/api/admin/invites/revoke', 'revoking', request), RevokeInvitesResult, 'revoking invites')
+      return json(await call('POST', '/api/admin/invites/revoke', 'revoking', caps.json, request), RevokeInvitesResult, 'revoking invites')
     },
     async chainAfter(after) {
-      const page = await json(await call('GET', `/api/admin/chain?after=${String(after)}`, 'the chain request'), IntakeChainPage, 'the chain request')
+      const page = json(await call('GET', `/api/admin/chain?after=${String(after)}`, 'the chain request', caps.json), IntakeChainPage, 'the chain request')
       return page.entries
     },
     async itemsAfter(after) {
-      const page = await json(await call('GET', `/api/admin/submissions?after=${String(after)}`, 'the submissions request'), PulledItemsPage, 'the submissions request')
-      return page.items
+      const answer = await call('GET', `/api/admin/submissions?after=${String(after)}`, 'the submissions request', caps.items)
+      return json(answer, PulledItemsPage, 'the submissions request').items
     },
     async upload(uploadId) {
-      let response: Response
       try {
-        response = await call('GET', `/api/admin/uploads/${encodeURIComponent(uploadId)}`, 'an upload request')
+        return new Uint8Array(await call('GET', `/api/admin/uploads/${encodeURIComponent(uploadId)}`, 'an upload request', caps.upload))
       } catch (error) {
         if (error instanceof AmanatError && error.code === 'server.refused' && error.details.status === 404) return null
         throw error
       }
-      return new Uint8Array(await response.arrayBuffer())
     },
     async deleteItems(request) {
-      return json(await call('POST', '/api/admin/submissions/delete', 'the deletion', request), DeleteItemsResult, 'the deletion')
+      return json(await call('POST', '/api/admin/submissions/delete', 'the deletion', caps.json, request), DeleteItemsResult, 'the deletion')
     },
   }
 }

@@ -5,12 +5,12 @@ import { renderSVG } from 'uqr'
 import { WORKSPACE_OPTION, workspaceDir, type Command, type CommandContext } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
 import { addDays, utcToday } from '../../intake/days.ts'
-import { SERVER_HELP, SERVER_OPTIONS, serverFrom, wholeNumber } from '../../intake/intake-options.ts'
+import { SERVER_HELP, SERVER_OPTIONS, serverClient, serverFrom, wholeNumber } from '../../intake/intake-options.ts'
 import { intakeEvents, publications } from '../../intake/intake-log.ts'
 import { openIntakeSession, type IntakeSession } from '../../intake/intake-session.ts'
 import { tokenHashFrom } from '../../intake/invites.ts'
 import { issueInvites } from '../../intake/issue-invites.ts'
-import { createServerClient, serverOrigin } from '../../intake/server-client.ts'
+import { serverOrigin } from '../../intake/server-client.ts'
 import { credentialFor, givenCredential, rememberCredential } from '../../intake/server-credentials.ts'
 
 const DEFAULT_EXPIRY_DAYS = 30
@@ -70,7 +70,7 @@ async function issue(context: CommandContext): Promise<number> {
   const session = await openIntakeSession(workspaceDir(context), terminal)
   try {
     const questionnaireId = await chooseQuestionnaire(session, server, values.questionnaire)
-    const client = createServerClient({ url: server, credential: await credentialFor(session, server, given) })
+    const client = serverClient(context, server, await credentialFor(session, server, given))
     const expiresOn = addDays(utcToday(), days)
     const links = await issueInvites(session, client, { questionnaireId, count, expiresOn, publicUrl })
     if (given !== null) await rememberCredential(session, server, given)
@@ -98,7 +98,7 @@ async function revoke(context: CommandContext): Promise<number> {
   try {
     const issued = (await intakeEvents(session.workspace.store, ['invites.issued'])).filter((e) => e.server === server).flatMap((e) => e.tokenHashes)
     const hashes = [...new Set(targets.map((target) => hashOf(target, issued)))]
-    const client = createServerClient({ url: server, credential: await credentialFor(session, server, given) })
+    const client = serverClient(context, server, await credentialFor(session, server, given))
     const result = await client.revokeInvites({ tokenHashes: hashes })
     if (given !== null) await rememberCredential(session, server, given)
     await session.workspace.store.append(session.workspace.analyst.id, { kind: 'invites.revoked', server, tokenHashes: hashes })

@@ -1,10 +1,9 @@
 import { WORKSPACE_OPTION, workspaceDir, type Command } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
-import { SERVER_HELP, SERVER_OPTIONS, serverFrom } from '../../intake/intake-options.ts'
+import { SERVER_HELP, SERVER_OPTIONS, serverClient, serverFrom } from '../../intake/intake-options.ts'
 import { openIntakeSession } from '../../intake/intake-session.ts'
 import { publishQuestionnaire } from '../../intake/publish.ts'
 import { readQuestionnaireFile } from '../../intake/questionnaire-file.ts'
-import { createServerClient } from '../../intake/server-client.ts'
 import { credentialFor, givenCredential, rememberCredential } from '../../intake/server-credentials.ts'
 import { currentCodebook, heldCodebooks } from '../../workspace/current-codebook.ts'
 
@@ -39,7 +38,7 @@ ${SERVER_HELP}
       if (checked.missingTranslations.length > 0) {
         terminal.warn(`${String(checked.missingTranslations.length)} text(s) lack a translation; the page shows the default language there (amanat questionnaire check lists them).`)
       }
-      const client = createServerClient({ url: server, credential: await credentialFor(session, server, given) })
+      const client = serverClient(context, server, await credentialFor(session, server, given))
       const publication = await publishQuestionnaire(session, client, checked.questionnaire)
       if (given !== null) await rememberCredential(session, server, given)
       if (values.json === true) terminal.out(JSON.stringify({ server, ...publication }))

@@ -3,10 +3,9 @@ import { unlockIdentity } from '@amanat/crypto/open'
 import { inputError, integrityError, type SetAsideReason } from '@amanat/domain'
 import { WORKSPACE_OPTION, workspaceDir, type Command } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
-import { SERVER_HELP, SERVER_OPTIONS, serverFrom, wholeNumber } from '../../intake/intake-options.ts'
+import { SERVER_HELP, SERVER_OPTIONS, serverClient, serverFrom, wholeNumber } from '../../intake/intake-options.ts'
 import { openIntakeSession } from '../../intake/intake-session.ts'
 import { FLAGGED_REASONS, pullSubmissions, type PullReport } from '../../intake/pull.ts'
-import { createServerClient } from '../../intake/server-client.ts'
 import { credentialFor, givenCredential, rememberCredential } from '../../intake/server-credentials.ts'
 
 export const pullCommand: Command = {
@@ -62,7 +61,7 @@ ${SERVER_HELP}
         }
         backupIdentity = backup.identity
       }
-      const client = createServerClient({ url: server, credential: await credentialFor(session, server, given) })
+      const client = serverClient(context, server, await credentialFor(session, server, given))
       const report = await pullSubmissions({ session, client, backupIdentity, ...(workers === undefined ? {} : { workers }) })
       if (given !== null) await rememberCredential(session, server, given)
       if (values.json === true) terminal.out(JSON.stringify(report))
