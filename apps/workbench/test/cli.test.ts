@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { POSTGRES_URL, postgresAvailable } from '../../../tools/test-support/services.ts'
-import { openWorkspace } from '../src/workspace/workspace.ts'
-import { PASSPHRASES, TEST_PASSPHRASE, amanat, anyFileContains, tempDir } from './support.ts'
+import { readCodebook } from '../src/workspace/codebook-file.ts'
+import { createWorkspace, openWorkspace } from '../src/workspace/workspace.ts'
+import { PASSPHRASES, TEST_BACKUP_PASSPHRASE, TEST_PASSPHRASE, amanat, anyFileContains, tempDir } from './support.ts'
 
 const BIN = new URL('../bin/amanat.mjs', import.meta.url).pathname
 const hasPostgres = await postgresAvailable()
@@ -83,6 +84,36 @@ describe('amanat init', () => {
     expect(run.code).toBe(1)
     expect(run.stderr.at(-1)).toMatch(/^amanat: workspace\.exists: /)
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('someone else\'s file')
+  })
+
+  it('never removes a file saved into the empty target folder while the keys were being derived', async () => {
+    const dir = tempDir()
+    // createWorkspace checks the folder, then waits for the key derivation: the file arrives then.
+    const creating = createWorkspace({ dir, name: 'late', passphrase: TEST_PASSPHRASE, backupPassphrase: TEST_BACKUP_PASSPHRASE, analystLabel: 'tester', codebook: readCodebook(), testOnly: true })
+    writeFileSync(join(dir, 'notes.txt'), 'saved meanwhile')
+    await expect(creating).rejects.toMatchObject({ code: 'workspace.exists' })
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('saved meanwhile')
+    // Nothing of the refused workspace stays behind, beside the folder or in it.
+    expect(readdirSync(dir)).toEqual(['notes.txt'])
+    expect(readdirSync(dirname(dir)).filter((name) => name.includes('.creating-'))).toEqual([])
+  })
+
+  it('of two inits of one folder at once, keeps the one that finished first and refuses the other', async () => {
+    const dir = join(tempDir(), 'ws')
+    const first = { AMANAT_PASSPHRASE: 'the first passphrase here', AMANAT_BACKUP_PASSPHRASE: 'the first backup passphrase' }
+    const second = { AMANAT_PASSPHRASE: 'the second passphrase here', AMANAT_BACKUP_PASSPHRASE: 'the second backup passphrase' }
+    const runs = await Promise.all([
+      amanat(['init', '--test-only-weak-keys', '--name', 'first', dir], first),
+      amanat(['init', '--test-only-weak-keys', '--name', 'second', dir], second),
+    ])
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 1])
+    const winner = runs[0]?.code === 0 ? first : second
+    const loser = runs[0]?.code === 0 ? runs[1] : runs[0]
+    expect(loser?.stderr.at(-1)).toMatch(/^amanat: workspace\.exists: /)
+    // The workspace that was reported created is the one in the folder, whole.
+    const workspace = await openWorkspace(dir, winner.AMANAT_PASSPHRASE)
+    await workspace.close()
+    expect((await amanat(['verify', '--workspace', dir], winner)).code).toBe(0)
   })
 
   it('refuses a short passphrase and a backup passphrase equal to the workspace one', async () => {

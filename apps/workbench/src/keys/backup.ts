@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, resolve } from 'node:path'
 import { sealBytes } from '@amanat/crypto'
 import { openBytes, unlockIdentity } from '@amanat/crypto/open'
 import { openStore, snapshotStore } from '@amanat/database'
 import { inputError, integrityError, usageError } from '@amanat/domain'
-import { writeFileDurably } from '../intake/durable-file.ts'
+import { moveFolderIntoPlace, writeFileDurably } from '../intake/durable-file.ts'
 import { VAULT_DIR } from '../vault/vault.ts'
 import { SQLITE_STORE_FILE, WORKSPACE_CONFIG_FILE } from '../workspace/workspace-config.ts'
 import {
@@ -121,12 +121,7 @@ export async function restoreBackup(options: {
   readonly to: string
 }): Promise<RestoreReport> {
   const target = resolve(options.to)
-  if (existsSync(target) && readdirSync(target).length > 0) {
-    throw inputError(
-      'restore.exists',
-      `${target} exists and is not empty; a restore never writes over other files.`,
-    )
-  }
+  if (existsSync(target) && readdirSync(target).length > 0) throw restoreExists(target)()
   const { identity } = await unlockIdentity(options.identityFile, options.backupPassphrase)
   let packed: Uint8Array
   try {
@@ -155,13 +150,16 @@ export async function restoreBackup(options: {
         'The restored event log does not end at the head the backup recorded.',
       )
     }
-    if (existsSync(target)) rmSync(target, { recursive: true })
-    renameSync(staging, target)
+    moveFolderIntoPlace(staging, target, restoreExists(target))
   } catch (error) {
     if (existsSync(staging)) overwriteTree(staging)
     throw error
   }
   return { dir: target, workspaceName: manifest.workspaceName, head: manifest.head, events: manifest.events }
+}
+
+function restoreExists(target: string): () => Error {
+  return () => inputError('restore.exists', `${target} exists and is not empty; a restore never writes over other files.`)
 }
 
 function key(manifest: BackupManifest, name: keyof BackupManifest['keys']): Uint8Array {

@@ -4,7 +4,6 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   writeFileSync,
   openSync,
@@ -23,6 +22,7 @@ import {
 } from '@amanat/database'
 import {
   AnalystId,
+  type AmanatError,
   codebookRef,
   inputError,
   integrityError,
@@ -30,6 +30,7 @@ import {
   type AnalystProfile,
   type Codebook,
 } from '@amanat/domain'
+import { moveFolderIntoPlace } from '../intake/durable-file.ts'
 import { SQLITE_STORE_FILE, WORKSPACE_CONFIG_FILE, WorkspaceConfig } from './workspace-config.ts'
 
 /** The scrypt work factor for identity files in test-only workspaces (age's default is 18). */
@@ -66,12 +67,7 @@ export interface Workspace {
  */
 export async function createWorkspace(options: CreateWorkspaceOptions): Promise<Workspace> {
   const dir = resolve(options.dir)
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw inputError(
-      'workspace.exists',
-      `${dir} already exists and is not empty; a workspace is never created over other files.`,
-    )
-  }
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw workspaceExists(dir)
   const testOnly = options.testOnly === true
   checkPassphrases(options.passphrase, options.backupPassphrase, testOnly)
 
@@ -122,14 +118,16 @@ export async function createWorkspace(options: CreateWorkspaceOptions): Promise<
       await store.close()
     }
     writeDurably(join(staging, WORKSPACE_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`)
-    if (existsSync(dir)) rmSync(dir, { recursive: true })
-    renameSync(staging, dir)
-    fsyncDir(dirname(dir))
+    moveFolderIntoPlace(staging, dir, () => workspaceExists(dir))
   } catch (error) {
     rmSync(staging, { recursive: true, force: true })
     throw error
   }
   return openWorkspace(dir, options.passphrase)
+}
+
+function workspaceExists(dir: string): AmanatError {
+  return inputError('workspace.exists', `${dir} already exists and is not empty; a workspace is never created over other files.`)
 }
 
 /**
@@ -253,11 +251,3 @@ function writeDurably(path: string, data: Uint8Array | string): void {
   }
 }
 
-function fsyncDir(path: string): void {
-  const fd = openSync(path, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}

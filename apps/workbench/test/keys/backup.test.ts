@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { unlockIdentity } from '@amanat/crypto/open'
 import { describe, expect, it } from 'vitest'
 import { ageCliAvailable } from '../../../../tools/test-support/services.ts'
+import { restoreBackup } from '../../src/keys/backup.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { PASSPHRASES, TEST_BACKUP_PASSPHRASE, TEST_PASSPHRASE, amanat, tempDir } from '../support.ts'
 import { markedWorkspace } from './support.ts'
@@ -81,6 +82,31 @@ describe('amanat backup and restore (T20)', () => {
     const occupied = await amanat(['restore', '--backup', out, '--identity', identity, '--to', dir], env)
     expect(occupied.stderr.join('\n')).toMatch(/amanat: restore.exists: /)
     expect(await amanat(['backup', '--workspace', dir, '--out', out], PASSPHRASES)).toMatchObject({ code: 1 })
+  })
+
+  it('never removes what arrives in the empty target while the restore runs, nor a restore that finished first', async () => {
+    const { dir, out } = await backedUp()
+    const restore = (to: string) =>
+      restoreBackup({ backup: out, identityFile: readFileSync(join(dir, 'backup-identity.age')), backupPassphrase: TEST_BACKUP_PASSPHRASE, to })
+    // The folder is checked, then the identity is unlocked (scrypt): the file arrives then.
+    const target = tempDir()
+    const restoring = restore(target)
+    writeFileSync(join(target, 'notes.txt'), 'saved meanwhile')
+    await expect(restoring).rejects.toMatchObject({ code: 'restore.exists' })
+    expect(readdirSync(target)).toEqual(['notes.txt'])
+    expect(readdirSync(dirname(target)).filter((name) => name.includes('.restoring-'))).toEqual([])
+
+    // Two restores into one new folder at once: one is refused, the other's workspace is whole.
+    const shared = join(tempDir(), 'restored')
+    const results = await Promise.allSettled([restore(shared), restore(shared)])
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'restore.exists' } })
+    const restored = await openWorkspace(shared, TEST_PASSPHRASE)
+    try {
+      expect((await restored.store.verify()).ok).toBe(true)
+    } finally {
+      await restored.close()
+    }
   })
 
   it.runIf(ageCliAvailable() || process.env.CI === 'true')(
