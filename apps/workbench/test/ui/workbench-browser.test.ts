@@ -287,36 +287,55 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await axeViolations(page)).toEqual([])
   })
 
-  it('refuses an edit made from an older read: another tab changed the incident meanwhile', async () => {
+  it('refuses an edit made from an older read, and puts the edit back on top of the other tab’s change', async () => {
     const editFirst = (tab: Page) => tab.locator('#incidents li button.link:not(.danger)').first().click()
     await editFirst(page)
     await page.locator('.coding-form textarea[name=note]').waitFor()
-    // A second tab (or a second analyst) opens the same incident, changes it and saves.
+    // A second tab (or a second analyst) opens the same incident, changes its note and where it
+    // originated, and saves.
     await savedInAnotherTab(
       page,
       '#incidents',
       async (other) => {
         await editFirst(other)
         await other.fill('.coding-form textarea[name=note]', 'Changed in the other tab.')
+        await other.fill('.coding-form input[name=originLocality]', 'Other-tab town')
       },
       '.coding-form button[type=submit]',
     )
-    // This tab's edit was made from what it read before: refused, said so, and the screen is
-    // drawn again as it is now; the other tab's change stays.
+    // This tab changes the note too, and where the incident was received.
     await page.fill('.coding-form textarea[name=note]', 'Changed in this tab.')
+    await page.fill('.coding-form input[name=receivedLocality]', 'This-tab town')
     await page.click('.coding-form button[type=submit]')
+    // Refused (made from what this tab read before), and said so; the form is open again on the
+    // incident as it now is, with this tab's edit on top: the field only this tab changed has
+    // this tab's value, the one only the other tab changed keeps theirs, and the note both
+    // changed keeps theirs with this tab's beside it.
     await eventually(() => page.locator('#notice').textContent()).toContain(
       'someone changed or removed this record',
     )
-    await page.locator('.coding-form').waitFor({ state: 'detached' })
-    await editFirst(page)
+    await eventually(() => page.locator('.coding-form .merge-note').textContent()).toContain(
+      'Your changes are back in this form',
+    )
+    expect(await page.locator('.coding-form input[name=receivedLocality]').inputValue()).toBe('This-tab town')
+    expect(await page.locator('.coding-form input[name=originLocality]').inputValue()).toBe('Other-tab town')
     expect(await page.locator('.coding-form textarea[name=note]').inputValue()).toBe(
       'Changed in the other tab.',
     )
-    // Saved from the fresh read, it goes through.
-    await page.fill('.coding-form textarea[name=note]', 'Changed in this tab, after reading again.')
+    expect(await page.locator('.coding-form .merge-yours').textContent()).toContain('Changed in this tab.')
+    expect(await axeViolations(page)).toEqual([])
+    await page.locator('.coding-form .merge-yours button').click()
+    expect(await page.locator('.coding-form textarea[name=note]').inputValue()).toBe('Changed in this tab.')
+    await eventually(() => page.locator('.coding-form .merge-yours').count()).toBe(0)
+    // Saved from the version now read, it goes through, with both tabs' changes.
     await page.click('.coding-form button[type=submit]')
     await eventually(() => page.locator('#notice').textContent()).toBe('Saved.')
+    await editFirst(page)
+    expect(await page.locator('.coding-form textarea[name=note]').inputValue()).toBe('Changed in this tab.')
+    expect(await page.locator('.coding-form input[name=receivedLocality]').inputValue()).toBe('This-tab town')
+    expect(await page.locator('.coding-form input[name=originLocality]').inputValue()).toBe('Other-tab town')
+    await page.keyboard.press('Escape')
+    await page.locator('.coding-form').waitFor({ state: 'detached' })
   })
 
   it('sets consent, disclosure and a pseudonym from the registry', async () => {
@@ -747,12 +766,16 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
       expect(adoptions).toHaveLength(1)
       const recodedAt = adoptions[0]?.seq ?? 0
       const coded = events.filter((e) => e.kind === 'incident.recorded' && e.seq < recodedAt)
-      // Three new incidents and two edits of the first (the other tab's, and this tab's after it
-      // read again); the edit made from the older read was never recorded.
+      // Three new incidents and two edits of the first: the other tab's, then this tab's, put
+      // back on top of it; the edit made from the older read was never recorded as it was.
       expect(coded).toHaveLength(5)
-      const notes = coded.map((e) => (e.body?.kind === 'incident.recorded' ? e.body.incident.note : null))
-      expect(notes).toContain('Changed in the other tab.')
-      expect(notes).not.toContain('Changed in this tab.')
+      const edits = coded
+        .slice(-2)
+        .map((e) => (e.body?.kind === 'incident.recorded' ? e.body.incident : null))
+      expect(edits.map((i) => [i?.note, i?.receivedIn.locality, i?.originatedIn.locality])).toEqual([
+        ['Changed in the other tab.', undefined, 'Other-tab town'],
+        ['Changed in this tab.', 'This-tab town', 'Other-tab town'],
+      ])
       expect(new Set(coded.map((e) => e.author))).toEqual(new Set([workspace.analyst.id]))
       const named = await workspace.store.db
         .selectFrom('respondents')

@@ -246,6 +246,12 @@ export const en = {
     'Not saved: someone changed or removed this story after it was listed. The stories are listed again as they are now; what you typed is still in the form, so copy what you need before opening the story again.',
   recordChanged:
     'Not saved: someone changed or removed this record after it was opened (in another tab, or another analyst). It is now shown as it is; make the change again if it is still needed.',
+  mergeKept:
+    'Your changes are back in this form, on top of the record as it is now. Check them and save again.',
+  mergeKeptWithConflicts:
+    'Your changes are back in this form, on top of the record as it is now. Where someone else changed the same field, their value is shown and yours is beside it. Check and save again.',
+  mergeYours: 'Yours:',
+  mergeUseYours: 'Use yours',
   close: 'Close',
   previous: 'Previous',
   next: 'Next',

@@ -244,6 +244,14 @@ export const tr: Catalogue = {
     'Kaydedilmedi: bu hikâye listelendikten sonra başka biri tarafından değiştirildi veya silindi. Hikâyeler şimdi güncel hâlleriyle yeniden listelendi; yazdıklarınız formda duruyor, hikâyeyi yeniden açmadan önce gerekenleri kopyalayın.',
   recordChanged:
     'Kaydedilmedi: bu kayıt açıldıktan sonra başka biri tarafından (başka bir sekmede ya da başka bir analist) değiştirildi veya silindi. Şimdi güncel hâliyle gösteriliyor; gerekiyorsa değişikliği yeniden yapın.',
+  mergeKept:
+    'Değişiklikleriniz bu forma, kaydın şimdiki hâlinin üzerine geri kondu. Kontrol edip yeniden kaydedin.',
+  mergeKeptWithConflicts:
+    'Değişiklikleriniz bu forma, kaydın şimdiki hâlinin üzerine geri kondu. Sizin ve diğer değişikliğin ikisinin de değiştirdiği alanlarda onlarınki gösteriliyor, sizinki yanında. Kontrol edip yeniden kaydedin.',
+  mergeYours:
+    'Sizinki:',
+  mergeUseYours:
+    'Benimkini kullan',
   close: 'Kapat',
   previous: 'Önceki',
   next: 'Sonraki',

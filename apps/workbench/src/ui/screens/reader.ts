@@ -9,6 +9,7 @@ import { identifierForm, incidentForm, relativeForm, type OpenForm, type Read } 
 import { consentPanel } from './consent-panel.ts'
 import { historyPanel } from './history-panel.ts'
 import { draftOfFields } from './drafts.ts'
+import { applyCarried, formValues, type CarriedEdit } from './form-merge.ts'
 import { clearNotice, showError, showProblem, showSaved } from './notice.ts'
 import { redrawAfter, type RedrawAfter } from './redraw.ts'
 import { reviewPanel } from './review-panel.ts'
@@ -24,7 +25,12 @@ import { codeLabel, codeOptions, countryLabel, keepCodebook } from './vocab.ts'
  * case stories, and the record’s history. Keyboard: `n` new incident, `1`–`9` type,
  * `s` save, `Esc` close, `j`/`k` next and previous testimony of the last list.
  */
-export function readerScreen(view: HTMLElement, respondentId: string, testimonyId: string): Promise<boolean> {
+export function readerScreen(
+  view: HTMLElement,
+  respondentId: string,
+  testimonyId: string,
+  carried: CarriedEdit | null = null,
+): Promise<boolean> {
   const base = `/api/testimonies/${respondentId}/${testimonyId}`
   const respondentBase = `/api/respondents/${respondentId}`
   let open: OpenForm | null = null
@@ -37,7 +43,9 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
   }
 
   const show = (data: TestimonyView) => {
-    const reload = () => readerScreen(view, respondentId, testimonyId)
+    // An edit refused because the record changed meanwhile goes with the redraw (form-merge.ts).
+    let refused: CarriedEdit | null = null
+    const reload = () => readerScreen(view, respondentId, testimonyId, refused)
     const after = redrawAfter(view, reload)
     // A coding form belongs to a list. Saved, it is gone and focus goes to that list's heading;
     // closed unsaved (Esc, Cancel), focus goes back to what opened it, or to that list when it was
@@ -54,18 +62,64 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
       const part = document.getElementById(list)
       if (part !== null) focusHeading(part)
     }
-    const openForm = (into: string, make: (saved: RedrawAfter) => OpenForm) => {
+    const openForm = (
+      into: string,
+      make: (saved: RedrawAfter) => OpenForm,
+      editing: string | null = null,
+    ) => {
       const active = document.activeElement
       // Opened from inside the open form (a shortcut while typing): the first opener stays.
       if (!formSlot.contains(active))
         opener = active instanceof HTMLElement && active !== document.body ? active : null
       list = into
       const form = make((change) => {
-        after(change, into)
+        after(
+          change.catch((error: unknown) => {
+            if (editing !== null && error instanceof ApiError && error.code === 'record.changed')
+              refused = { list: into, id: editing, base: opened, yours: formValues(form.element) }
+            throw error
+          }),
+          into,
+        )
       })
+      const opened = formValues(form.element)
       open = form
       formSlot.replaceChildren(form.element)
       form.element.querySelector<HTMLElement>('select, input, textarea')?.focus()
+      return form
+    }
+    // Each list's edit form for one of its records.
+    const editors: Readonly<Record<string, (id: string) => OpenForm | null>> = {
+      incidents: (id) => {
+        const incident = data.incidents.find((i) => i.id === id)
+        return incident === undefined
+          ? null
+          : openForm(
+              'incidents',
+              (saved) => incidentForm(base, read(data, incident), data.relatives, saved, close),
+              id,
+            )
+      },
+      relatives: (id) => {
+        const relative = data.relatives.find((r) => r.id === id)
+        return relative === undefined
+          ? null
+          : openForm(
+              'relatives',
+              (saved) => relativeForm(respondentBase, read(data, relative), saved, close),
+              id,
+            )
+      },
+      identifiers: (id) => {
+        const identifier = data.identifiers.find((i) => i.id === id)
+        return identifier === undefined
+          ? null
+          : openForm(
+              'identifiers',
+              (saved) => identifierForm(respondentBase, read(data, identifier), data.incidents, saved, close),
+              id,
+            )
+      },
     }
     const newIncident = () =>
       openForm('incidents', (saved) => incidentForm(base, null, data.relatives, saved, close))
@@ -117,10 +171,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             data,
             respondentBase,
             newIncident,
-            (incident) =>
-              openForm('incidents', (saved) =>
-                incidentForm(base, read(data, incident), data.relatives, saved, close),
-              ),
+            (incident) => void editors.incidents?.(incident.id),
             after,
           ),
           formSlot,
@@ -128,8 +179,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
             data,
             respondentBase,
             () => openForm('relatives', (saved) => relativeForm(respondentBase, null, saved, close)),
-            (r) =>
-              openForm('relatives', (saved) => relativeForm(respondentBase, read(data, r), saved, close)),
+            (r) => void editors.relatives?.(r.id),
             after,
           ),
           identifierList(
@@ -139,10 +189,7 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
               openForm('identifiers', (saved) =>
                 identifierForm(respondentBase, null, data.incidents, saved, close),
               ),
-            (i) =>
-              openForm('identifiers', (saved) =>
-                identifierForm(respondentBase, read(data, i), data.incidents, saved, close),
-              ),
+            (i) => void editors.identifiers?.(i.id),
             after,
           ),
           impactsForm(respondentBase, respondent.impacts, data.versions[respondent.id], after),
@@ -154,6 +201,11 @@ export function readerScreen(view: HTMLElement, respondentId: string, testimonyI
         ),
       ),
     )
+    // The refused edit, opened again on the record as it now is (unless it was removed meanwhile).
+    if (carried !== null) {
+      const form = editors[carried.list]?.(carried.id) ?? null
+      if (form !== null) applyCarried(form.element, carried)
+    }
     setShortcuts({
       n: newIncident,
       s: () => open?.save(),
