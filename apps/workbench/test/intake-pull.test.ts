@@ -144,6 +144,25 @@ describe('amanat publish, invite and pull against the real intake server (SQLite
     await expectOneImportFromTwoPulls(ws, server, questionnaire)
   })
 
+  it('refuses to pull into a workspace that published nothing to the server, leaving the submissions for the one that did', async () => {
+    const [link] = (await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'])).stdout
+    const keys = workspaceKeys(ws)
+    const story = `A synthetic account ${marker()}`
+    await postSubmission(server.url, tokenOf(link ?? ''), await sealSubmission(defaultSubmission(questionnaire, story), [keys.analystRecipient, keys.backupRecipient]))
+    // A colleague's own workspace, given the server's credential: it could only set everything
+    // aside and delete it on the server, and the workspace that published would then be told
+    // its submissions had gone missing.
+    const other = `${temp.dir}/other-ws`
+    await initWorkspace(other)
+    const refused = await amanat(['pull', '--workspace', other, '--server', server.url, '--credential', server.credential])
+    expect(refused.code).toBe(1)
+    expect(refused.terminal.stderr.at(-1)).toMatch(/^amanat: pull\.not_published: This workspace has published no questionnaire to http:\/\/127\.0\.0\.1:\d+/)
+    expect(await server.running.store.itemsAfter(0, 100, 1 << 24)).toHaveLength(1)
+    const pulled = await amanatOk(['pull', '--workspace', ws, '--server', server.url])
+    expect(pulled.stdout[0]).toBe('imported: 1 (attachments: 0)')
+    expect(pulled.stdout).toContain('flagged: 0')
+  })
+
   it('refuses a wrong credential without keeping it', async () => {
     const { code, terminal } = await amanat(['invite', '--workspace', ws, '--server', server.url, '--count', '1', '--credential', 'amanat-intake-wrong'])
     expect(code).toBe(1)

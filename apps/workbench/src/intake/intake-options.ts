@@ -18,13 +18,22 @@ export const SERVER_HELP = `  --server <url>       the intake server (http(s)://
 
 const DEFAULT_TIMEOUT_SECONDS = 60
 
-/** The server's origin from `--server`; a usage error when it is missing or not an origin. */
+/**
+ * The server's origin from `--server`; a usage error when it is missing or not an origin, or
+ * when `--timeout` (or AMANAT_SERVER_TIMEOUT) is not a number of seconds it takes.
+ */
 export function serverFrom(context: CommandContext): string {
   const value = context.values.server
   if (typeof value !== 'string' || value === '') {
     throw usageError('usage.no_server', 'Which intake server? Give --server <url>.')
   }
+  timeoutSeconds(context)
   return serverOrigin(value)
+}
+
+function timeoutSeconds(context: CommandContext): number {
+  const given = context.values.timeout ?? context.terminal.env.AMANAT_SERVER_TIMEOUT
+  return wholeNumberFrom(given, 'timeout', 1, 3600, DEFAULT_TIMEOUT_SECONDS)
 }
 
 /**
@@ -32,9 +41,7 @@ export function serverFrom(context: CommandContext): string {
  * the server may send nothing before a request is given up as `server.timeout`.
  */
 export function serverClient(context: CommandContext, server: string, credential: string | null): IntakeServerClient {
-  const given = context.values.timeout ?? context.terminal.env.AMANAT_SERVER_TIMEOUT
-  const seconds = wholeNumberFrom(given, 'timeout', 1, 3600, DEFAULT_TIMEOUT_SECONDS)
-  return createServerClient({ url: server, credential, idleTimeoutMs: seconds * 1000 })
+  return createServerClient({ url: server, credential, idleTimeoutMs: timeoutSeconds(context) * 1000 })
 }
 
 /** A whole number option within bounds, or `fallback` when absent; a usage error otherwise. */

@@ -3,6 +3,7 @@ import { wipePrepared, type PreparedEvent, type WorkspaceEventInput } from '@ama
 import {
   AmanatError,
   INTAKE_CHAIN_GENESIS,
+  inputError,
   type AttachmentRef,
   type IntakeChainEntry,
   type IntakeCheckpoint,
@@ -132,6 +133,16 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
   const segmentSize = options.segmentSize ?? DEFAULT_SEGMENT
 
   const last = await lastPull(store, server)
+  const allPublished = await publications(store)
+  // Only the workspace that published holds the keys and questionnaires its submissions need:
+  // any other (a colleague's own workspace given the credential) would set every one aside and
+  // delete it on the server, and the publishing workspace would then find them missing.
+  if (last === null && !allPublished.some((p) => p.server === server)) {
+    throw inputError(
+      'pull.not_published',
+      `This workspace has published no questionnaire to ${server}, so nothing there is for it. Pull from the workspace that published (a team shares one store: amanat init --postgres).`,
+    )
+  }
   const previous = last?.body ?? null
   // The pull this one follows: each segment names it, and the store takes one successor per pull,
   // so a pull running at the same time from the same start cannot import the same items again.
@@ -163,7 +174,7 @@ export async function pullSubmissions(options: PullOptions): Promise<PullReport>
     bookkeepingChanged = true
   }
 
-  const published = await publishedQuestionnaires(session)
+  const published = publishedQuestionnaires(allPublished)
   const setup: ProcessorSetup = {
     identities: [session.analyst.identity],
     backupIdentity: options.backupIdentity ?? null,
@@ -392,9 +403,9 @@ function setAsideEvent(server: string, pending: Omit<Extract<Pending, { kind: 'a
  * Every questionnaire this workspace ever published, each with every recipient-set size its id
  * was published with. On any server: a questionnaire is the workspace's, wherever it was served.
  */
-async function publishedQuestionnaires(session: IntakeSession): Promise<PublishedQuestionnaire[]> {
+function publishedQuestionnaires(all: Awaited<ReturnType<typeof publications>>): PublishedQuestionnaire[] {
   const byVersion = new Map<string, { questionnaire: PublishedQuestionnaire['questionnaire']; counts: Set<number> }>()
-  for (const p of await publications(session.workspace.store)) {
+  for (const p of all) {
     const key = `${p.questionnaire.id}@${p.questionnaire.version}`
     const known = byVersion.get(key) ?? { questionnaire: p.questionnaire, counts: new Set<number>() }
     known.counts.add(p.recipients.length)

@@ -251,17 +251,19 @@ describe('amanat pull from an intake server that stops answering', () => {
   }
 
   it('gives up with server.timeout, and the pulls after it import each submission once', async () => {
+    // The workspace knows the server by the address it published to: the proxy's.
+    proxy.handle(passThrough(() => false))
     await amanatOk([
       'publish',
       'default',
       '--workspace',
       ws,
       '--server',
-      server.url,
+      proxy.url,
       '--credential',
       server.credential,
     ])
-    const links = (await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '3']))
+    const links = (await amanatOk(['invite', '--workspace', ws, '--server', proxy.url, '--count', '3']))
       .stdout
     const keys = workspaceKeys(ws)
     const stories = links.map(() => `A synthetic account ${marker()}`)

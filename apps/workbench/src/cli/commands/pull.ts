@@ -26,6 +26,9 @@ counted below; a second submission on one invite is kept aside for review. The c
 with 3 when the server's chain does not verify or when something points to tampering; what
 verified before that point is still imported.
 
+A workspace pulls only from a server it published a questionnaire to (at that address): what
+another workspace published is sealed to its keys and is for it to pull.
+
 Prints: imported, set aside (by reason), flagged, deleted on the server, and the checkpoint.
 
 Options:
