@@ -27,11 +27,12 @@ export function serverFrom(context: CommandContext): string {
   if (typeof value !== 'string' || value === '') {
     throw usageError('usage.no_server', 'Which intake server? Give --server <url>.')
   }
-  timeoutSeconds(context)
+  serverTimeoutSeconds(context)
   return serverOrigin(value)
 }
 
-function timeoutSeconds(context: CommandContext): number {
+/** `--timeout` or AMANAT_SERVER_TIMEOUT: seconds an intake server may send nothing (default 60). */
+export function serverTimeoutSeconds(context: CommandContext): number {
   const given = context.values.timeout ?? context.terminal.env.AMANAT_SERVER_TIMEOUT
   return wholeNumberFrom(given, 'timeout', 1, 3600, DEFAULT_TIMEOUT_SECONDS)
 }
@@ -41,7 +42,7 @@ function timeoutSeconds(context: CommandContext): number {
  * the server may send nothing before a request is given up as `server.timeout`.
  */
 export function serverClient(context: CommandContext, server: string, credential: string | null): IntakeServerClient {
-  return createServerClient({ url: server, credential, idleTimeoutMs: timeoutSeconds(context) * 1000 })
+  return createServerClient({ url: server, credential, idleTimeoutMs: serverTimeoutSeconds(context) * 1000 })
 }
 
 /** A whole number option within bounds, or `fallback` when absent; a usage error otherwise. */

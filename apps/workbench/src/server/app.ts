@@ -21,6 +21,8 @@ export interface WorkbenchAppDeps {
   readonly origin: () => string
   readonly workspaceName: string
   readonly log: (line: string) => void
+  /** How long an intake server may send nothing before a pull gives up (server-client.ts). */
+  readonly serverTimeoutMs?: number
 }
 
 /**
@@ -81,7 +83,7 @@ export function createWorkbenchApp(deps: WorkbenchAppDeps): Hono {
   app.route('/api', vaultRoutes(openWork))
   app.route(
     '/api',
-    intakeRoutes(() => openWork().intake),
+    intakeRoutes(() => openWork().intake, deps.serverTimeoutMs),
   )
   app.all('*', () => refusal(404, 'not_found', 'There is nothing here.'))
   return app

@@ -15,6 +15,8 @@ export interface WorkbenchOptions {
   /** The port on 127.0.0.1; 0 picks a free one. */
   readonly port?: number
   readonly idleMs?: number
+  /** How long an intake server may send nothing before a pull from the page gives up (default 60 s). */
+  readonly serverTimeoutMs?: number
   /** Lines for people (an idle lock, an internal error's code). Never data. */
   readonly log?: (line: string) => void
 }
@@ -48,6 +50,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
     origin: () => origin,
     workspaceName: config.name,
     log,
+    ...(options.serverTimeoutMs === undefined ? {} : { serverTimeoutMs: options.serverTimeoutMs }),
   })
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { AmanatError } from '@amanat/domain'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { readQuestionnaireFile } from '../../src/intake/questionnaire-file.ts'
+import { startWorkbench } from '../../src/server/workbench-server.ts'
 import { createServerClient, type ServerClientOptions } from '../../src/intake/server-client.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { readCodebook } from '../../src/workspace/codebook-file.ts'
@@ -22,6 +23,7 @@ import {
   workspaceKeys,
   type TestServer,
 } from '../support/intake-fixtures.ts'
+import { pageWrite, rawRequest, sessionCookie } from '../ui/support.ts'
 
 /**
  * The intake server is not trusted (SECURITY-TESTS.md, scenario a: fully compromised, or only
@@ -338,6 +340,32 @@ describe('amanat pull from an intake server that stops answering', () => {
       await workspace.close()
     }
     expect((await amanat(['verify', '--workspace', ws])).code).toBe(0)
+  })
+
+  it('gives up a pull from the workbench page on a server that stops answering, after the silence it was given', async () => {
+    proxy.handle(() => undefined)
+    const workbench = await startWorkbench({ workspaceDir: ws, serverTimeoutMs: 500 })
+    try {
+      const cookie = await sessionCookie(workbench)
+      const post = (path: string, body: unknown) =>
+        rawRequest(workbench.origin, path, {
+          method: 'POST',
+          headers: pageWrite(workbench.origin, cookie),
+          body,
+        })
+      expect((await post('/api/unlock', { passphrase: PASSPHRASE })).status).toBe(200)
+      const state = JSON.parse(
+        (await rawRequest(workbench.origin, '/api/state', { headers: { cookie } })).body,
+      ) as {
+        profiles: { id: string }[]
+      }
+      expect((await post('/api/profile', { analystId: state.profiles[0]?.id })).status).toBe(200)
+      const pulled = await post('/api/intake/pull', { server: proxy.url })
+      expect(pulled.status).toBe(400)
+      expect(JSON.parse(pulled.body)).toMatchObject({ error: 'server.timeout' })
+    } finally {
+      await workbench.close()
+    }
   })
 
   it('refuses a timeout out of range as wrong usage', async () => {

@@ -1,7 +1,7 @@
 import { usageError } from '@amanat/domain'
 import { WORKSPACE_OPTION, workspaceDir, type Command, type CommandContext } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
-import { wholeNumber } from '../../intake/intake-options.ts'
+import { serverTimeoutSeconds, wholeNumber } from '../../intake/intake-options.ts'
 import { DEFAULT_IDLE_MS, startWorkbench, type RunningWorkbench } from '../../server/workbench-server.ts'
 import type { Terminal } from '../terminal.ts'
 
@@ -21,7 +21,10 @@ Options:
   --workspace <dir>       the workspace (or AMANAT_WORKSPACE)
   --port <n>              the port on 127.0.0.1 (default: a free one)
   --idle-minutes <n>      lock after this many minutes without use (default 15; decimals allowed)
-  -h, --help              this help`,
+  -h, --help              this help
+
+A pull from the page gives up on an intake server that sends nothing for 60 seconds, or for
+AMANAT_SERVER_TIMEOUT seconds (1 to 3600), as amanat pull --timeout does.`,
   options: { ...WORKSPACE_OPTION, port: { type: 'string' }, 'idle-minutes': { type: 'string' } },
   positionals: { min: 0, max: 0 },
   async run(context) {
@@ -30,6 +33,7 @@ Options:
       workspaceDir: workspaceDir(context),
       port: wholeNumber(context, 'port', 0, 65535, 0),
       idleMs: idleMs(context),
+      serverTimeoutMs: serverTimeoutSeconds(context) * 1000,
       log: (line) => terminal.info(line),
     })
     terminal.out(`workbench: ${workbench.url}`)

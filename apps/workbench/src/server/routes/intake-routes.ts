@@ -26,7 +26,7 @@ async function knownServers(session: IntakeSession): Promise<string[]> {
   return known.filter((server) => server !== null)
 }
 
-export function intakeRoutes(intake: () => IntakeSession): Hono {
+export function intakeRoutes(intake: () => IntakeSession, idleTimeoutMs?: number): Hono {
   const app = new Hono()
   app.get('/intake/servers', async (c) => c.json({ servers: await knownServers(intake()) }))
   app.post('/intake/pull', async (c) => {
@@ -40,7 +40,8 @@ export function intakeRoutes(intake: () => IntakeSession): Hono {
         'pull.unknown_server',
         'This workspace holds no credential for that server; pull from it once with amanat pull --credential.',
       )
-    const report = await pullSubmissions({ session, client: createServerClient({ url: server, credential }) })
+    const client = createServerClient({ url: server, credential, ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }) })
+    const report = await pullSubmissions({ session, client })
     return c.json({
       lines: describeReport(report),
       imported: report.imported,
