@@ -255,18 +255,9 @@ describe('amanat pull from an intake server that stops answering', () => {
   it('gives up with server.timeout, and the pulls after it import each submission once', async () => {
     // The workspace knows the server by the address it published to: the proxy's.
     proxy.handle(passThrough(() => false))
-    await amanatOk([
-      'publish',
-      'default',
-      '--workspace',
-      ws,
-      '--server',
-      proxy.url,
-      '--credential',
-      server.credential,
-    ])
-    const links = (await amanatOk(['invite', '--workspace', ws, '--server', proxy.url, '--count', '3']))
-      .stdout
+    const throughProxy = ['--workspace', ws, '--server', proxy.url, '--credential', server.credential]
+    await amanatOk(['publish', 'default', ...throughProxy])
+    const links = (await amanatOk(['invite', ...throughProxy, '--count', '3'])).stdout
     const keys = workspaceKeys(ws)
     const stories = links.map(() => `A synthetic account ${marker()}`)
     for (const [i, link] of links.entries()) {
@@ -282,17 +273,7 @@ describe('amanat pull from an intake server that stops answering', () => {
 
     // A server that never answers at all: the pull gives up after the silence it was given.
     proxy.handle(() => undefined)
-    const silent = await amanat([
-      'pull',
-      '--workspace',
-      ws,
-      '--server',
-      proxy.url,
-      '--credential',
-      server.credential,
-      '--timeout',
-      '1',
-    ])
+    const silent = await amanat(['pull', ...throughProxy, '--timeout', '1'])
     expect(silent.code).toBe(1)
     expect(silent.terminal.stderr.at(-1)).toMatch(
       /^amanat: server\.timeout: The intake server at http:\/\/127\.0\.0\.1:\d+ did not finish answering/,
@@ -300,12 +281,8 @@ describe('amanat pull from an intake server that stops answering', () => {
 
     // The same through AMANAT_SERVER_TIMEOUT, with a server that answers everything but the
     // page of submissions: nothing is imported, the server keeps its copies.
-    const credential = ['--credential', server.credential]
     proxy.handle(passThrough((request) => request.url?.startsWith('/api/admin/submissions?') === true))
-    const stalled = await amanat(
-      ['pull', '--workspace', ws, '--server', proxy.url, ...credential],
-      testEnv({ AMANAT_SERVER_TIMEOUT: '1' }),
-    )
+    const stalled = await amanat(['pull', ...throughProxy], testEnv({ AMANAT_SERVER_TIMEOUT: '1' }))
     expect(stalled.code).toBe(1)
     expect(stalled.terminal.stderr.at(-1)).toMatch(/^amanat: server\.timeout: .*the submissions request/)
     expect(await server.running.store.itemsAfter(0, 100, 1 << 24)).toHaveLength(3)
@@ -313,10 +290,7 @@ describe('amanat pull from an intake server that stops answering', () => {
     // A server that stops answering only when told to delete: what was pulled is recorded, the
     // analyst is told, the server keeps its copies for the next pull to delete.
     proxy.handle(passThrough((request) => request.url === '/api/admin/submissions/delete'))
-    const undeleted = await amanat(
-      ['pull', '--workspace', ws, '--server', proxy.url, ...credential],
-      testEnv({ AMANAT_SERVER_TIMEOUT: '1' }),
-    )
+    const undeleted = await amanat(['pull', ...throughProxy], testEnv({ AMANAT_SERVER_TIMEOUT: '1' }))
     expect(undeleted.code).toBe(0)
     expect(undeleted.terminal.stdout[0]).toBe('imported: 3 (attachments: 0)')
     expect(undeleted.terminal.stderr).toContain(
@@ -326,7 +300,7 @@ describe('amanat pull from an intake server that stops answering', () => {
 
     // The server answers again: nothing is imported twice, and its copies are deleted.
     proxy.handle(passThrough(() => false))
-    const pulled = await amanatOk(['pull', '--workspace', ws, '--server', proxy.url, ...credential])
+    const pulled = await amanatOk(['pull', ...throughProxy])
     expect(pulled.stdout[0]).toBe('imported: 0 (attachments: 0)')
     expect(pulled.stdout).toContain('flagged: 0')
     expect(await server.running.store.itemsAfter(0, 100, 1 << 24)).toEqual([])

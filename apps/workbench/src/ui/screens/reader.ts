@@ -88,38 +88,27 @@ export function readerScreen(
       form.element.querySelector<HTMLElement>('select, input, textarea')?.focus()
       return form
     }
-    // Each list's edit form for one of its records.
+    // Each list's edit form for one of its records (null when it is no longer there).
+    const editor =
+      <T extends { readonly id: string }>(
+        into: string,
+        records: readonly T[],
+        make: (record: Read<T>, saved: RedrawAfter) => OpenForm,
+      ) =>
+      (id: string): OpenForm | null => {
+        const record = records.find((r) => r.id === id)
+        return record === undefined ? null : openForm(into, (saved) => make(read(data, record), saved), id)
+      }
     const editors: Readonly<Record<string, (id: string) => OpenForm | null>> = {
-      incidents: (id) => {
-        const incident = data.incidents.find((i) => i.id === id)
-        return incident === undefined
-          ? null
-          : openForm(
-              'incidents',
-              (saved) => incidentForm(base, read(data, incident), data.relatives, saved, close),
-              id,
-            )
-      },
-      relatives: (id) => {
-        const relative = data.relatives.find((r) => r.id === id)
-        return relative === undefined
-          ? null
-          : openForm(
-              'relatives',
-              (saved) => relativeForm(respondentBase, read(data, relative), saved, close),
-              id,
-            )
-      },
-      identifiers: (id) => {
-        const identifier = data.identifiers.find((i) => i.id === id)
-        return identifier === undefined
-          ? null
-          : openForm(
-              'identifiers',
-              (saved) => identifierForm(respondentBase, read(data, identifier), data.incidents, saved, close),
-              id,
-            )
-      },
+      incidents: editor('incidents', data.incidents, (r, saved) =>
+        incidentForm(base, r, data.relatives, saved, close),
+      ),
+      relatives: editor('relatives', data.relatives, (r, saved) =>
+        relativeForm(respondentBase, r, saved, close),
+      ),
+      identifiers: editor('identifiers', data.identifiers, (r, saved) =>
+        identifierForm(respondentBase, r, data.incidents, saved, close),
+      ),
     }
     const newIncident = () =>
       openForm('incidents', (saved) => incidentForm(base, null, data.relatives, saved, close))
