@@ -83,7 +83,7 @@ function timedOut(url: string, what: string, how: string): AmanatError {
   return new AmanatError(
     'input',
     'server.timeout',
-    `The intake server at ${url} did not finish answering ${what} (${how}); nothing was changed. Try again; if it keeps happening, check the server and the link to it.`,
+    `The intake server at ${url} did not finish answering ${what} (${how}). Try again; if it keeps happening, check the server and the link to it.`,
     { what },
   )
 }
@@ -126,7 +126,7 @@ function tooLarge(what: string, cap: number): AmanatError {
   return new AmanatError(
     'integrity',
     'server.too_large',
-    `The intake server's answer to ${what} is larger than ${String(Math.round(cap / MiB))} MiB, which no working server sends; it was not read and nothing was changed. Check the server.`,
+    `The intake server's answer to ${what} is larger than ${cap >= MiB ? `${String(Math.round(cap / MiB))} MiB` : `${String(Math.round(cap / 1024))} KiB`}, which no working server sends; it was not read. Check the server.`,
     { what, cap },
   )
 }
