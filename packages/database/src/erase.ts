@@ -44,16 +44,22 @@ export async function eraseRespondent(
 
 /** The number recorded by an earlier `respondent.erased` of this respondent, or null. */
 export async function recordedErasure(store: WorkspaceStore, respondentId: string): Promise<number | null> {
+  return (await recordedErasures(store)).get(respondentId) ?? null
+}
+
+/** Every erasure recorded in the log: each erased respondent's id and number. */
+export async function recordedErasures(store: WorkspaceStore): Promise<Map<string, number>> {
   const rows = await store.db
     .selectFrom('events')
     .select('seq')
     .where('kind', '=', 'respondent.erased')
     .orderBy('seq')
     .execute()
+  const erased = new Map<string, number>()
   for (const row of rows) {
     const [event] = await store.events({ afterSeq: row.seq - 1, limit: 1 })
     const body = event?.body
-    if (body?.kind === 'respondent.erased' && body.respondentId === respondentId) return body.respondentNo
+    if (body?.kind === 'respondent.erased') erased.set(body.respondentId, body.respondentNo)
   }
-  return null
+  return erased
 }

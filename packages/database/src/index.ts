@@ -20,7 +20,7 @@ export {
   PREPARED_FORMAT,
   type PreparedEvent,
 } from './events/prepared-event.ts'
-export { eraseRespondent, recordedErasure, type ErasureReport } from './erase.ts'
+export { eraseRespondent, recordedErasure, recordedErasures, type ErasureReport } from './erase.ts'
 export { snapshotStore } from './snapshot.ts'
 export type { RecordVersion } from './engine.ts'
 export { RESPONDENT_TABLES } from './projections/erasure.projection.ts'

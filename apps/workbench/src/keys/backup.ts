@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { basename, dirname, join, resolve } from 'node:path'
 import { sealBytes } from '@amanat/crypto'
 import { openBytes, unlockIdentity } from '@amanat/crypto/open'
-import { openStore, snapshotStore } from '@amanat/database'
+import { eraseRespondent, openStore, recordedErasures, snapshotStore } from '@amanat/database'
 import { inputError, integrityError, usageError } from '@amanat/domain'
 import { moveFolderIntoPlace, writeFileDurably } from '../intake/durable-file.ts'
 import { VAULT_DIR } from '../vault/vault.ts'
@@ -15,7 +15,10 @@ import {
   type ArchiveFile,
   type BackupManifest,
 } from './backup-archive.ts'
+import { markSettingOf, readErasureMarks, rememberBackupFolder, writeErasureMarks } from './erasure-marks.ts'
 import { overwriteAndUnlink, overwriteTree } from './files.ts'
+import { Vault } from '../vault/vault.ts'
+import { WorkspaceConfig } from '../workspace/workspace-config.ts'
 import type { UnlockedWorkspace } from './unlock-keys.ts'
 
 /** The files of a workspace folder a backup carries besides the store snapshot and the vault. */
@@ -77,7 +80,8 @@ export async function writeBackup(unlocked: UnlockedWorkspace, out: string): Pro
       },
       files,
     )
-    const recipients = [workspace.config.keys.backupRecipient, workspace.config.keys.analystRecipient]
+    const setting = markSettingOf(unlocked)
+    const recipients = [...setting.recipients]
     const sealed = await sealBytes(packed, recipients)
     packed.fill(0)
     writeFileDurably(file, sealed)
@@ -88,6 +92,10 @@ export async function writeBackup(unlocked: UnlockedWorkspace, out: string): Pro
       head: chain.head,
       recipients: recipients.length,
     })
+    // The erasures so far, marked beside the backup, and the folder remembered for later ones.
+    const folder = dirname(file)
+    await writeErasureMarks(folder, [...(await recordedErasures(workspace.store)).keys()], setting)
+    rememberBackupFolder(workspace.dir, folder)
     return { file, bytes: sealed.length, sha256, head: chain.head, events: chain.events, recipients }
   } finally {
     for (const path of [snapshot, `${snapshot}-wal`, `${snapshot}-shm`])
@@ -101,6 +109,10 @@ export interface RestoreReport {
   readonly workspaceName: string
   readonly head: string
   readonly events: number
+  /** Respondents erased again from the marks beside the backup (erased after it was made). */
+  readonly erasedAgain: number
+  /** Whether any erasure mark lay beside the backup (none: erasures after it cannot be known). */
+  readonly marksFound: boolean
 }
 
 /**
@@ -150,12 +162,62 @@ export async function restoreBackup(options: {
         'The restored event log does not end at the head the backup recorded.',
       )
     }
+    // Respondents erased after this backup was made are erased again before anyone can open it.
+    const config = WorkspaceConfig.parse(JSON.parse(readFileSync(join(staging, WORKSPACE_CONFIG_FILE), 'utf8')))
+    const marks = await readErasureMarks(dirname(resolve(options.backup)), config.keys.signingFingerprint, identity)
+    const again = await eraseAgain(staging, manifest, marks.respondentIds)
     moveFolderIntoPlace(staging, target, restoreExists(target))
+    rememberBackupFolder(target, dirname(resolve(options.backup)))
+    return {
+      dir: target,
+      workspaceName: manifest.workspaceName,
+      head: again?.head ?? manifest.head,
+      events: again?.events ?? manifest.events,
+      erasedAgain: again?.erased ?? 0,
+      marksFound: marks.respondentIds.length > 0 || marks.damaged > 0,
+    }
   } catch (error) {
     if (existsSync(staging)) overwriteTree(staging)
     throw error
   }
-  return { dir: target, workspaceName: manifest.workspaceName, head: manifest.head, events: manifest.events }
+}
+
+/**
+ * Erases in the restored folder `dir` every respondent of `respondentIds` it still holds: their
+ * vault entry, their rows and their key, as `amanat erase` does, recorded by `system`.
+ */
+async function eraseAgain(
+  dir: string,
+  manifest: BackupManifest,
+  respondentIds: readonly string[],
+): Promise<{ erased: number; head: string; events: number } | null> {
+  if (respondentIds.length === 0) return null
+  const store = await openStore({
+    dialect: 'sqlite',
+    file: join(dir, SQLITE_STORE_FILE),
+    storeKey: key(manifest, 'storeKey'),
+    subjectKek: key(manifest, 'subjectKek'),
+  })
+  const vault = new Vault(dir, key(manifest, 'vaultKey'), store)
+  try {
+    const erased = await recordedErasures(store)
+    let count = 0
+    for (const id of respondentIds) {
+      if (erased.has(id)) continue
+      // Not in this backup at all (came and went after it): nothing of theirs to erase.
+      if ((await store.respondentNo(id)) === null) continue
+      await vault.remove(id)
+      await eraseRespondent(store, 'system', id)
+      count++
+    }
+    if (count === 0) return null
+    const chain = await store.verify()
+    if (!chain.ok) throw integrityError('workspace.chain_broken', 'The restored event log does not verify after the erasures made since the backup.')
+    return { erased: count, head: chain.head, events: chain.events }
+  } finally {
+    vault.close()
+    await store.close()
+  }
 }
 
 function restoreExists(target: string): () => Error {

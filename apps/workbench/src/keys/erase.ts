@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { eraseRespondent, recordedErasure, type ErasureReport } from '@amanat/database'
+import { eraseRespondent, recordedErasure, recordedErasures, type ErasureReport } from '@amanat/database'
 import { RespondentId } from '@amanat/domain'
 import { openSearchIndex, SEARCH_INDEX_FILE, searchIndexKey } from '@amanat/search'
+import { backupFolders, markSettingOf, writeErasureMarks } from './erasure-marks.ts'
 import type { UnlockedWorkspace } from './unlock-keys.ts'
 import { findRespondent } from './respondent-ref.ts'
 
@@ -12,6 +13,10 @@ export interface WorkspaceErasure extends ErasureReport {
   readonly vaultEntryRemoved: boolean
   /** Whether the workspace's search index existed and has dropped the respondent's text. */
   readonly searchIndexPurged: boolean
+  /** The backup folders the erasure was marked in (a restore from there erases again). */
+  readonly markedIn: readonly string[]
+  /** Backup folders that could not be reached: a restore from there would bring the respondent back. */
+  readonly notMarkedIn: readonly string[]
 }
 
 /**
@@ -19,7 +24,7 @@ export interface WorkspaceErasure extends ErasureReport {
  * words in both places: an analyst must not believe more was destroyed than was.
  */
 export const ERASURE_LIMITS: readonly string[] = [
-  'backups made before now (amanat backup files) still hold the respondent: erase them too, or keep them offline until they expire',
+  'backups made before now (amanat backup files) still hold the respondent: amanat restore erases them again from the marks left beside the backups (amanat-erasure-*.age files; keep them with the backups), but anyone opening such a backup by other means sees them; destroy old backups when they expire',
   'exports, reports, dossiers and travel copies already written are files of their own: this workspace cannot reach them',
   "PostgreSQL: deleted rows linger in dead tuples until VACUUM, and in the server's WAL archive, replicas and base backups",
   'on SSDs and copy-on-write filesystems old blocks of the (encrypted) files may survive; without the keys they stay unreadable',
@@ -37,7 +42,28 @@ export async function eraseInWorkspace(unlocked: UnlockedWorkspace, ref: string)
   const vaultEntryRemoved = await unlocked.vault.remove(id)
   const report = await eraseRespondent(store, analyst.id, id)
   const searchIndexPurged = await purgeSearchIndex(unlocked)
-  return { ...report, vaultEntryRemoved, searchIndexPurged }
+  const marks = await markBackups(unlocked)
+  return { ...report, vaultEntryRemoved, searchIndexPurged, ...marks }
+}
+
+/** Marks every erasure in the log beside each backup folder this workspace wrote to (erasure-marks.ts). */
+async function markBackups(
+  unlocked: UnlockedWorkspace,
+): Promise<{ markedIn: string[]; notMarkedIn: string[] }> {
+  const erased = [...(await recordedErasures(unlocked.workspace.store)).keys()]
+  const setting = markSettingOf(unlocked)
+  const markedIn: string[] = []
+  const notMarkedIn: string[] = []
+  for (const folder of backupFolders(unlocked.workspace.dir)) {
+    try {
+      if (!existsSync(folder)) throw new Error('not there')
+      await writeErasureMarks(folder, erased, setting)
+      markedIn.push(folder)
+    } catch {
+      notMarkedIn.push(folder)
+    }
+  }
+  return { markedIn, notMarkedIn }
 }
 
 /**

@@ -7,7 +7,7 @@ import { ageCliAvailable } from '../../../../tools/test-support/services.ts'
 import { restoreBackup } from '../../src/keys/backup.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
 import { PASSPHRASES, TEST_BACKUP_PASSPHRASE, TEST_PASSPHRASE, amanat, tempDir } from '../support.ts'
-import { markedWorkspace } from './support.ts'
+import { decryptedDump, markedWorkspace, occurrences, workspaceKeys } from './support.ts'
 
 async function backedUp() {
   const { dir, marked } = await markedWorkspace({ respondents: 10, markers: ['BACKUPMARK4'] })
@@ -107,6 +107,57 @@ describe('amanat backup and restore (T20)', () => {
     } finally {
       await restored.close()
     }
+  })
+
+  it('erases again, on restore, a respondent erased after the backup was made, from the mark the erasure left beside it', async () => {
+    const { dir, marked } = await markedWorkspace({ respondents: 10, markers: ['ERASEDLATER5K', 'STAYS8M'] })
+    const [gone, stays] = marked
+    const folder = tempDir()
+    const out = join(folder, 'before-erasure.backup')
+    expect((await amanat(['backup', '--workspace', dir, '--out', out], PASSPHRASES)).code).toBe(0)
+    const marks = () => readdirSync(folder).filter((name) => name.startsWith('amanat-erasure-'))
+    expect(marks()).toEqual([])
+
+    const erased = await amanat(['erase', '--workspace', dir, '--respondent', gone!.key], PASSPHRASES)
+    expect(erased.code).toBe(0)
+    expect(erased.stdout).toContain(`marked beside the backups in ${folder}: a restore from there erases again`)
+    // One sealed mark, naming nobody in clear; a later backup into the folder adds none.
+    expect(marks()).toHaveLength(1)
+    const mark = readFileSync(join(folder, marks()[0]!))
+    expect(mark.subarray(0, 21).toString('latin1')).toBe('age-encryption.org/v1')
+    expect(mark.includes(Buffer.from(gone!.id))).toBe(false)
+    expect((await amanat(['backup', '--workspace', dir, '--out', join(folder, 'after.backup')], PASSPHRASES)).code).toBe(0)
+    expect(marks()).toHaveLength(1)
+
+    // The backup made before the erasure, restored: the respondent is erased again before the
+    // folder appears; the other one is there; the chain verifies and records the erasure.
+    const target = join(tempDir(), 'restored')
+    const env = { AMANAT_BACKUP_PASSPHRASE: TEST_BACKUP_PASSPHRASE }
+    const identity = join(dir, 'backup-identity.age')
+    const run = await amanat(['restore', '--backup', out, '--identity', identity, '--to', target], env)
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('erased again: 1 (respondents erased after this backup was made, from the marks beside it)')
+    const restored = await openWorkspace(target, TEST_PASSPHRASE)
+    try {
+      expect(await restored.store.respondentNo(gone!.id)).toBeNull()
+      expect(await restored.store.respondentNo(stays!.id)).not.toBeNull()
+      expect((await restored.store.verify()).ok).toBe(true)
+      const erasures = (await restored.store.events({ limit: 10_000 })).filter((e) => e.kind === 'respondent.erased')
+      expect(erasures.map((e) => (e.body?.kind === 'respondent.erased' ? e.body.respondentId : null))).toEqual([gone!.id])
+    } finally {
+      await restored.close()
+    }
+    const keys = await workspaceKeys(target)
+    const dump = decryptedDump(join(target, 'workspace.db'), keys.storeKey)
+    expect(occurrences(dump, gone!.marker)).toBe(0)
+    expect(occurrences(dump, stays!.marker)).toBeGreaterThan(0)
+
+    // Without the marks beside it, the restore says what it cannot know.
+    const alone = join(tempDir(), 'alone.backup')
+    writeFileSync(alone, readFileSync(out))
+    const unmarked = await amanat(['restore', '--backup', alone, '--identity', identity, '--to', join(tempDir(), 'r2')], env)
+    expect(unmarked.code).toBe(0)
+    expect(unmarked.stdout.at(-1)).toMatch(/^erasure marks: none beside the backup/)
   })
 
   it.runIf(ageCliAvailable() || process.env.CI === 'true')(

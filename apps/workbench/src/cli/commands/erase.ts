@@ -45,6 +45,12 @@ Options:
         terminal.out(
           `chain ${chain.ok ? 'ok' : 'BROKEN'}: ${String(chain.events)} events${head === null ? '' : `, head ${head}`}`,
         )
+        for (const folder of erasure.markedIn)
+          terminal.out(`marked beside the backups in ${folder}: a restore from there erases again`)
+        for (const folder of erasure.notMarkedIn)
+          terminal.warn(
+            `could not mark the erasure beside the backups in ${folder}: a restore from there would bring the respondent back. Run amanat backup into that folder when it can be reached (it marks every erasure).`,
+          )
         terminal.out('what erasure cannot reach:')
         for (const line of ERASURE_LIMITS) terminal.out(`  - ${line}`)
       }

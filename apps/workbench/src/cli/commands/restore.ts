@@ -15,6 +15,10 @@ backup passphrase (asked, or AMANAT_BACKUP_PASSPHRASE). Every file is checked ag
 the restored event log is verified to end at the head the backup recorded before the folder
 appears. The restored workspace opens with the workspace passphrase it had.
 
+Respondents erased after the backup was made are erased again before the folder appears: every
+erasure leaves a mark (amanat-erasure-*.age) in the folders the workspace backs up to, and the
+marks beside the backup are read with the backup identity. Keep them with the backups.
+
 Options:
   --backup <file>      the backup file
   --identity <file>    the offline backup identity file
@@ -48,6 +52,11 @@ Options:
     else {
       terminal.out(`restored: ${report.dir} (${report.workspaceName})`)
       terminal.out(`chain ok: ${String(report.events)} events, head ${report.head}`)
+      terminal.out(
+        report.marksFound
+          ? `erased again: ${String(report.erasedAgain)} (respondents erased after this backup was made, from the marks beside it)`
+          : 'erasure marks: none beside the backup (amanat-erasure-*.age); a respondent erased after the backup was made is in it again: see docs/erasure.md',
+      )
     }
     return EXIT.ok
   },
