@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -93,6 +93,44 @@ describe('the real amanat command', () => {
       expect(stdout.some((l) => l.startsWith('intake server:') || l.startsWith('invite link:'))).toBe(false)
       expect(existsSync(REPO_PATHS.intakeServerBundle)).toBe(true)
       expect(existsSync(join(REPO_PATHS.pageDist, 'manifest.json'))).toBe(true)
+    } finally {
+      temp.cleanup()
+    }
+  })
+
+  it('demo never removes a folder it did not make, even with --reset', async () => {
+    const temp = tempDir('demo-not-ours')
+    try {
+      writeFileSync(join(temp.dir, 'notes.txt'), 'an analyst\'s own file')
+      for (const extra of [[], ['--reset']]) {
+        const { code, terminal } = await amanat(['demo', '--dir', temp.dir, '--respondents', '5', '--no-serve', ...extra])
+        expect(code).toBe(1)
+        expect(terminal.stderr.at(-1)).toMatch(/^amanat: demo\.not_a_demo: /)
+        expect(readFileSync(join(temp.dir, 'notes.txt'), 'utf8')).toBe('an analyst\'s own file')
+      }
+    } finally {
+      temp.cleanup()
+    }
+  })
+
+  it('demo started again after it was killed while loading its study starts over, not with half a study', async () => {
+    const temp = tempDir('demo-killed')
+    try {
+      // A study far too large to finish: killed once its workspace exists and its log has grown.
+      const child = spawn(process.execPath, [BIN, 'demo', '--dir', temp.dir, '--respondents', '200000', '--no-serve'], { stdio: 'ignore' })
+      const store = join(temp.dir, 'workspace', 'workspace.db')
+      const started = Date.now()
+      while (!(existsSync(store) && existsSync(`${store}-wal`) && statSync(`${store}-wal`).size > 4 * 1024 * 1024)) {
+        if (Date.now() - started > 120_000) throw new Error('the demo did not start loading')
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      child.kill('SIGKILL')
+      await new Promise((resolve) => child.once('exit', resolve))
+      const { stdout } = await amanatOk(['demo', '--dir', temp.dir, '--respondents', '5', '--no-serve'])
+      expect(stdout[1]).toMatch(/^respondents: 5 in /)
+      // And once finished, it is reused as it is.
+      const again = await amanat(['demo', '--dir', temp.dir, '--respondents', '7', '--no-serve'])
+      expect(again.terminal.stdout[1]).toMatch(/^respondents: 5 in /)
     } finally {
       temp.cleanup()
     }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { base32, usageError } from '@amanat/domain'
+import { base32, inputError, usageError } from '@amanat/domain'
 import { generateStudy } from '@amanat/synthetic'
 import type { Command } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
 import { readCodebook } from '../../workspace/codebook-file.ts'
 import { ensureIntakeBundle, ensurePageBundle } from '../../intake/bundles.ts'
 import { startDemoIntake } from '../../intake/demo-intake.ts'
+import { writeFileDurably } from '../../intake/durable-file.ts'
 import { wholeNumber } from '../../intake/intake-options.ts'
 import { describeOverview, overviewOf } from '../../workspace/overview.ts'
 import { runUntilSignal } from './serve.ts'
@@ -16,6 +17,26 @@ import { createWorkspace, openWorkspace, type Workspace } from '../../workspace/
 
 const DEMO_SEED = 'amanat-demo'
 const BATCH = 500
+/** Marks a folder the demo made, and says whether its study finished loading. */
+const DEMO_MARK = '.amanat-demo'
+const COMPLETE = 'complete\n'
+
+/**
+ * Whether `root` may be removed and made again by the demo: absent, empty, or one the demo made
+ * (its mark, or the passphrase files an older version wrote). Anything else may be someone's work.
+ */
+function demoMayReplace(root: string): boolean {
+  if (!existsSync(root)) return true
+  const names = readdirSync(root)
+  return names.length === 0 || names.includes(DEMO_MARK) || names.includes('demo-passphrase.txt')
+}
+
+/** A demo whose study finished loading (or, made by an older version without the mark, that has a workspace). */
+function finishedDemo(root: string, workspaceDir: string, passphraseFile: string): boolean {
+  if (!existsSync(join(workspaceDir, 'workspace.json')) || !existsSync(passphraseFile)) return false
+  const mark = join(root, DEMO_MARK)
+  return !existsSync(mark) || readFileSync(mark, 'utf8') === COMPLETE
+}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -24,7 +45,8 @@ export const demoCommand: Command = {
 
 Creates a demo workspace in ./.amanat-demo (or --dir) from a synthetic study shaped like the
 seed study (about 400 respondents in 22 countries on five continents; every person in it is
-invented), or reuses the one already there, and prints what it holds. The demo passphrase is
+invented), or reuses the one already there if its study finished loading (one stopped half way is made
+again), and prints what it holds. The demo passphrase is
 written to a file, whose path is printed as "demo passphrase: <path>".
 
 Then it builds the intake server and the questionnaire page, starts the intake server (its
@@ -35,7 +57,8 @@ Ctrl-C. Open the invite link, answer and submit; open the workbench link, unlock
 demo passphrase, pull the testimony in (the inbox's button, or the command it shows), and code.
 
 Options:
-  --dir <path>          where the demo lives (default: ./.amanat-demo)
+  --dir <path>          where the demo lives (default: ./.amanat-demo): a new or empty folder, or
+                        one an earlier demo made (it is removed and made again when needed)
   --reset               delete the demo and start over
   --respondents <n>     size of the synthetic study (default: 400)
   --port <n>            the intake server's port on 127.0.0.1 (default 8787; 0 picks a free one)
@@ -64,18 +87,26 @@ Options:
     }
     const passphraseFile = join(root, 'demo-passphrase.txt')
     const workspaceDir = join(root, 'workspace')
+    if (!demoMayReplace(root)) {
+      throw inputError(
+        'demo.not_a_demo',
+        `${root} holds files the demo did not make; it removes and remakes its folder, so give --dir a new or empty folder (or the one an earlier demo made).`,
+      )
+    }
     if (values.reset === true && existsSync(root)) {
       terminal.info(`Removing the old demo in ${root}`)
       rmSync(root, { recursive: true, force: true })
     }
 
     let workspace: Workspace
-    if (existsSync(join(workspaceDir, 'workspace.json')) && existsSync(passphraseFile)) {
+    if (finishedDemo(root, workspaceDir, passphraseFile)) {
       terminal.info(`Reusing the demo workspace in ${workspaceDir} (--reset starts over)`)
       workspace = await openWorkspace(workspaceDir, readFileSync(passphraseFile, 'utf8').trim())
     } else {
+      // Nothing yet, or a demo stopped before its study was loaded: start over.
       rmSync(root, { recursive: true, force: true })
       mkdirSync(root, { recursive: true, mode: 0o700 })
+      writeFileDurably(join(root, DEMO_MARK), 'loading\n')
       const passphrase = randomPassphrase()
       const backupPassphrase = randomPassphrase()
       writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 })
@@ -109,6 +140,7 @@ Options:
         if (batch.length > 0) await store.appendBatch(author, batch)
       })
       progress.done()
+      writeFileDurably(join(root, DEMO_MARK), COMPLETE)
     }
     try {
       const overview = await overviewOf(workspace.store)
