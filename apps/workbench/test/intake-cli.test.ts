@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { isSigningPublicKey, verifyDocument } from '@amanat/crypto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { COMMANDS } from '../src/cli/main.ts'
 import { ensurePageBundle } from '../src/intake/bundles.ts'
 import { REPO_PATHS } from '../src/intake/repo-paths.ts'
@@ -113,19 +113,29 @@ describe('the real amanat command', () => {
     }
   })
 
-  it('demo started again after it was killed while loading its study starts over, not with half a study', async () => {
+  it('demo refuses to run twice on one folder, and started again after it was killed while loading starts over, not with half a study', async () => {
     const temp = tempDir('demo-killed')
     try {
       // A study far too large to finish: killed once its workspace exists and its log has grown.
       const child = spawn(process.execPath, [BIN, 'demo', '--dir', temp.dir, '--respondents', '200000', '--no-serve'], { stdio: 'ignore' })
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      onTestFinished(() => {
+        child.kill('SIGKILL')
+      })
       const store = join(temp.dir, 'workspace', 'workspace.db')
       const started = Date.now()
       while (!(existsSync(store) && existsSync(`${store}-wal`) && statSync(`${store}-wal`).size > 4 * 1024 * 1024)) {
         if (Date.now() - started > 120_000) throw new Error('the demo did not start loading')
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
+      // A second demo on the same folder meanwhile (another terminal) is refused, and leaves it be.
+      const second = await amanat(['demo', '--dir', temp.dir, '--respondents', '5', '--no-serve'])
+      expect(second.code).toBe(1)
+      expect(second.terminal.stderr.at(-1)).toMatch(/^amanat: demo\.busy: Another amanat demo \(process \d+\) is using /)
+      expect(existsSync(store)).toBe(true)
       child.kill('SIGKILL')
-      await new Promise((resolve) => child.once('exit', resolve))
+      await exited
+      // The killed demo's lock is taken over; its half-loaded study is made again.
       const { stdout } = await amanatOk(['demo', '--dir', temp.dir, '--respondents', '5', '--no-serve'])
       expect(stdout[1]).toMatch(/^respondents: 5 in /)
       // And once finished, it is reused as it is.

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { base32, inputError, usageError } from '@amanat/domain'
 import { generateStudy } from '@amanat/synthetic'
-import type { Command } from '../command.ts'
+import type { Command, CommandContext } from '../command.ts'
 import { EXIT } from '../exit-codes.ts'
 import { readCodebook } from '../../workspace/codebook-file.ts'
 import { ensureIntakeBundle, ensurePageBundle } from '../../intake/bundles.ts'
@@ -46,7 +46,7 @@ export const demoCommand: Command = {
 Creates a demo workspace in ./.amanat-demo (or --dir) from a synthetic study shaped like the
 seed study (about 400 respondents in 22 countries on five continents; every person in it is
 invented), or reuses the one already there if its study finished loading (one stopped half way is made
-again), and prints what it holds. The demo passphrase is
+again), and prints what it holds. One demo at a time runs on a folder (<dir>.lock beside it). The demo passphrase is
 written to a file, whose path is printed as "demo passphrase: <path>".
 
 Then it builds the intake server and the questionnaire page, starts the intake server (its
@@ -77,111 +77,155 @@ Options:
   },
   positionals: { min: 0, max: 0 },
   async run(context) {
-    const { values, terminal } = context
-    const port = wholeNumber(context, 'port', 0, 65535, 8787)
-    const workbenchPort = wholeNumber(context, 'workbench-port', 0, 65535, 0)
-    const root = resolve(typeof values.dir === 'string' ? values.dir : '.amanat-demo')
-    const respondents = typeof values.respondents === 'string' ? Number(values.respondents) : 400
-    if (!Number.isInteger(respondents) || respondents < 1 || respondents > 1_000_000) {
-      throw usageError('usage.bad_respondents', '--respondents takes a whole number from 1 to 1000000.')
-    }
-    const passphraseFile = join(root, 'demo-passphrase.txt')
-    const workspaceDir = join(root, 'workspace')
-    if (!demoMayReplace(root)) {
-      throw inputError(
-        'demo.not_a_demo',
-        `${root} holds files the demo did not make; it removes and remakes its folder, so give --dir a new or empty folder (or the one an earlier demo made).`,
-      )
-    }
-    if (values.reset === true && existsSync(root)) {
-      terminal.info(`Removing the old demo in ${root}`)
-      rmSync(root, { recursive: true, force: true })
-    }
-
-    let workspace: Workspace
-    if (finishedDemo(root, workspaceDir, passphraseFile)) {
-      terminal.info(`Reusing the demo workspace in ${workspaceDir} (--reset starts over)`)
-      workspace = await openWorkspace(workspaceDir, readFileSync(passphraseFile, 'utf8').trim())
-    } else {
-      // Nothing yet, or a demo stopped before its study was loaded: start over.
-      rmSync(root, { recursive: true, force: true })
-      mkdirSync(root, { recursive: true, mode: 0o700 })
-      writeFileDurably(join(root, DEMO_MARK), 'loading\n')
-      const passphrase = randomPassphrase()
-      const backupPassphrase = randomPassphrase()
-      writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 })
-      writeFileSync(join(root, 'demo-backup-passphrase.txt'), `${backupPassphrase}\n`, { mode: 0o600 })
-      terminal.info(`Creating a demo workspace in ${workspaceDir}`)
-      const codebook = readCodebook()
-      workspace = await createWorkspace({
-        dir: workspaceDir,
-        name: 'Amanat demo (synthetic data)',
-        passphrase,
-        backupPassphrase,
-        analystLabel: 'demo-analyst',
-        codebook,
-      })
-      const progress = terminal.progress('loading the synthetic study', respondents)
-      const store = workspace.store
-      const author = workspace.analyst.id
-      // A new workspace filled at once: indexes built at the end (docs/decisions/0021).
-      await store.bulkLoad(async () => {
-        let batch = []
-        let done = 0
-        for (const body of generateStudy({ seed: DEMO_SEED, respondents, codebook })) {
-          batch.push(body)
-          if (batch.length === BATCH) {
-            await store.appendBatch(author, batch)
-            done += batch.length
-            progress.tick(done)
-            batch = []
-          }
-        }
-        if (batch.length > 0) await store.appendBatch(author, batch)
-      })
-      progress.done()
-      writeFileDurably(join(root, DEMO_MARK), COMPLETE)
-    }
+    const root = resolve(typeof context.values.dir === 'string' ? context.values.dir : '.amanat-demo')
+    const lock = holdDemoLock(root)
     try {
-      const overview = await overviewOf(workspace.store)
-      if (values.json === true) {
-        terminal.out(JSON.stringify({ workspace: workspace.dir, passphraseFile, ...overview }))
-      } else {
-        terminal.out(`demo workspace: ${workspace.dir}`)
-        for (const line of describeOverview(overview)) terminal.out(line)
-        terminal.out(`demo passphrase: ${passphraseFile}`)
-        terminal.info('Everyone in this study is invented. Try: npx amanat verify --workspace ' + workspace.dir + ' (with AMANAT_PASSPHRASE set from the file above)')
-      }
+      return await buildAndServe(context, root)
     } finally {
-      await workspace.close()
-    }
-    terminal.info('Building the intake server and the questionnaire page (when their sources changed)')
-    await ensureIntakeBundle()
-    await ensurePageBundle()
-    if (values['no-serve'] === true) return EXIT.ok
-
-    const passphrase = readFileSync(passphraseFile, 'utf8').trim()
-    const intake = await startDemoIntake(root, workspaceDir, passphrase, port, terminal)
-    let workbench
-    try {
-      workbench = await startWorkbench({ workspaceDir, port: workbenchPort, log: (line) => terminal.info(line) })
-    } catch (error) {
-      await intake.child.stop()
-      throw error
-    }
-    terminal.out(`intake server: ${intake.url}`)
-    terminal.out(`invite link: ${intake.inviteLink}`)
-    terminal.out(`workbench: ${workbench.url}`)
-    terminal.info('Open the invite link in a browser, answer and submit. Then open the workbench link, unlock it')
-    terminal.info(`with the demo passphrase (in ${passphraseFile}) and press "Pull" in the inbox; or, in another terminal:`)
-    terminal.info(`  AMANAT_PASSPHRASE="$(cat ${passphraseFile})" npx amanat pull --workspace ${workspaceDir} --server ${intake.url}`)
-    terminal.info('Ctrl-C stops the intake server and the workbench.')
-    try {
-      return await runUntilSignal(intake.child.process, intake.child.exited)
-    } finally {
-      await workbench.close()
+      lock.release()
     }
   },
+}
+
+/**
+ * One demo at a time in a folder: a second `amanat demo` (another terminal) would remove the
+ * folder the first is building or serving. The lock is a file beside the folder holding the
+ * process id; one left by a process that no longer runs (killed) is taken over.
+ */
+function holdDemoLock(root: string): { release(): void } {
+  const file = `${root}.lock`
+  mkdirSync(dirname(root), { recursive: true })
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, `${String(process.pid)}\n`, { flag: 'wx', mode: 0o600 })
+      return { release: () => rmSync(file, { force: true }) }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error
+      const holder = Number(readFileSync(file, 'utf8').trim())
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && running(holder)) {
+        throw inputError(
+          'demo.busy',
+          `Another amanat demo (process ${String(holder)}) is using ${root}; stop it first (Ctrl-C there), or give this one another --dir.`,
+        )
+      }
+      rmSync(file, { force: true })
+    }
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function buildAndServe(context: CommandContext, root: string): Promise<number> {
+  const { values, terminal } = context
+  const port = wholeNumber(context, 'port', 0, 65535, 8787)
+  const workbenchPort = wholeNumber(context, 'workbench-port', 0, 65535, 0)
+  const respondents = typeof values.respondents === 'string' ? Number(values.respondents) : 400
+  if (!Number.isInteger(respondents) || respondents < 1 || respondents > 1_000_000) {
+    throw usageError('usage.bad_respondents', '--respondents takes a whole number from 1 to 1000000.')
+  }
+  const passphraseFile = join(root, 'demo-passphrase.txt')
+  const workspaceDir = join(root, 'workspace')
+  if (!demoMayReplace(root)) {
+    throw inputError(
+      'demo.not_a_demo',
+      `${root} holds files the demo did not make; it removes and remakes its folder, so give --dir a new or empty folder (or the one an earlier demo made).`,
+    )
+  }
+  if (values.reset === true && existsSync(root)) {
+    terminal.info(`Removing the old demo in ${root}`)
+    rmSync(root, { recursive: true, force: true })
+  }
+
+  let workspace: Workspace
+  if (finishedDemo(root, workspaceDir, passphraseFile)) {
+    terminal.info(`Reusing the demo workspace in ${workspaceDir} (--reset starts over)`)
+    workspace = await openWorkspace(workspaceDir, readFileSync(passphraseFile, 'utf8').trim())
+  } else {
+    // Nothing yet, or a demo stopped before its study was loaded: start over.
+    rmSync(root, { recursive: true, force: true })
+    mkdirSync(root, { recursive: true, mode: 0o700 })
+    writeFileDurably(join(root, DEMO_MARK), 'loading\n')
+    const passphrase = randomPassphrase()
+    const backupPassphrase = randomPassphrase()
+    writeFileSync(passphraseFile, `${passphrase}\n`, { mode: 0o600 })
+    writeFileSync(join(root, 'demo-backup-passphrase.txt'), `${backupPassphrase}\n`, { mode: 0o600 })
+    terminal.info(`Creating a demo workspace in ${workspaceDir}`)
+    const codebook = readCodebook()
+    workspace = await createWorkspace({
+      dir: workspaceDir,
+      name: 'Amanat demo (synthetic data)',
+      passphrase,
+      backupPassphrase,
+      analystLabel: 'demo-analyst',
+      codebook,
+    })
+    const progress = terminal.progress('loading the synthetic study', respondents)
+    const store = workspace.store
+    const author = workspace.analyst.id
+    // A new workspace filled at once: indexes built at the end (docs/decisions/0021).
+    await store.bulkLoad(async () => {
+      let batch = []
+      let done = 0
+      for (const body of generateStudy({ seed: DEMO_SEED, respondents, codebook })) {
+        batch.push(body)
+        if (batch.length === BATCH) {
+          await store.appendBatch(author, batch)
+          done += batch.length
+          progress.tick(done)
+          batch = []
+        }
+      }
+      if (batch.length > 0) await store.appendBatch(author, batch)
+    })
+    progress.done()
+    writeFileDurably(join(root, DEMO_MARK), COMPLETE)
+  }
+  try {
+    const overview = await overviewOf(workspace.store)
+    if (values.json === true) {
+      terminal.out(JSON.stringify({ workspace: workspace.dir, passphraseFile, ...overview }))
+    } else {
+      terminal.out(`demo workspace: ${workspace.dir}`)
+      for (const line of describeOverview(overview)) terminal.out(line)
+      terminal.out(`demo passphrase: ${passphraseFile}`)
+      terminal.info('Everyone in this study is invented. Try: npx amanat verify --workspace ' + workspace.dir + ' (with AMANAT_PASSPHRASE set from the file above)')
+    }
+  } finally {
+    await workspace.close()
+  }
+  terminal.info('Building the intake server and the questionnaire page (when their sources changed)')
+  await ensureIntakeBundle()
+  await ensurePageBundle()
+  if (values['no-serve'] === true) return EXIT.ok
+
+  const passphrase = readFileSync(passphraseFile, 'utf8').trim()
+  const intake = await startDemoIntake(root, workspaceDir, passphrase, port, terminal)
+  let workbench
+  try {
+    workbench = await startWorkbench({ workspaceDir, port: workbenchPort, log: (line) => terminal.info(line) })
+  } catch (error) {
+    await intake.child.stop()
+    throw error
+  }
+  terminal.out(`intake server: ${intake.url}`)
+  terminal.out(`invite link: ${intake.inviteLink}`)
+  terminal.out(`workbench: ${workbench.url}`)
+  terminal.info('Open the invite link in a browser, answer and submit. Then open the workbench link, unlock it')
+  terminal.info(`with the demo passphrase (in ${passphraseFile}) and press "Pull" in the inbox; or, in another terminal:`)
+  terminal.info(`  AMANAT_PASSPHRASE="$(cat ${passphraseFile})" npx amanat pull --workspace ${workspaceDir} --server ${intake.url}`)
+  terminal.info('Ctrl-C stops the intake server and the workbench.')
+  try {
+    return await runUntilSignal(intake.child.process, intake.child.exited)
+  } finally {
+    await workbench.close()
+  }
 }
 
 /** 130 bits from the CSPRNG, grouped for reading aloud. */
