@@ -6,8 +6,9 @@ import { openBytes, unlockIdentity } from '@amanat/crypto/open'
 import { eraseRespondent, openStore, recordedErasures, snapshotStore } from '@amanat/database'
 import { inputError, integrityError, usageError } from '@amanat/domain'
 import { moveFolderIntoPlace, writeFileDurably } from '../intake/durable-file.ts'
-import { VAULT_DIR } from '../vault/vault.ts'
+import { Vault, VAULT_DIR } from '../vault/vault.ts'
 import { SQLITE_STORE_FILE, WORKSPACE_CONFIG_FILE } from '../workspace/workspace-config.ts'
+import { readWorkspaceConfig } from '../workspace/workspace.ts'
 import {
   packArchive,
   sha256Hex,
@@ -17,8 +18,6 @@ import {
 } from './backup-archive.ts'
 import { markSettingOf, readErasureMarks, rememberBackupFolder, writeErasureMarks } from './erasure-marks.ts'
 import { overwriteAndUnlink, overwriteTree } from './files.ts'
-import { Vault } from '../vault/vault.ts'
-import { WorkspaceConfig } from '../workspace/workspace-config.ts'
 import type { UnlockedWorkspace } from './unlock-keys.ts'
 
 /** The files of a workspace folder a backup carries besides the store snapshot and the vault. */
@@ -81,7 +80,7 @@ export async function writeBackup(unlocked: UnlockedWorkspace, out: string): Pro
       files,
     )
     const setting = markSettingOf(unlocked)
-    const recipients = [...setting.recipients]
+    const { recipients } = setting
     const sealed = await sealBytes(packed, recipients)
     packed.fill(0)
     writeFileDurably(file, sealed)
@@ -163,11 +162,12 @@ export async function restoreBackup(options: {
       )
     }
     // Respondents erased after this backup was made are erased again before anyone can open it.
-    const config = WorkspaceConfig.parse(JSON.parse(readFileSync(join(staging, WORKSPACE_CONFIG_FILE), 'utf8')))
-    const marks = await readErasureMarks(dirname(resolve(options.backup)), config.keys.signingFingerprint, identity)
+    const backupFolder = dirname(resolve(options.backup))
+    const { keys } = readWorkspaceConfig(staging)
+    const marks = await readErasureMarks(backupFolder, keys.signingFingerprint, identity)
     const again = await eraseAgain(staging, manifest, marks.respondentIds)
     moveFolderIntoPlace(staging, target, restoreExists(target))
-    rememberBackupFolder(target, dirname(resolve(options.backup)))
+    rememberBackupFolder(target, backupFolder)
     return {
       dir: target,
       workspaceName: manifest.workspaceName,

@@ -72,11 +72,7 @@ export async function writeErasureMarks(
   for (const respondentId of respondentIds) {
     const file = join(folder, markName(setting, respondentId))
     if (existsSync(file)) continue
-    const mark: z.infer<typeof Mark> = {
-      format: MARK_FORMAT,
-      workspace: setting.workspace,
-      respondentId: respondentId as never,
-    }
+    const mark = { format: MARK_FORMAT, workspace: setting.workspace, respondentId }
     writeFileDurably(file, await sealBytes(Buffer.from(JSON.stringify(mark)), setting.recipients))
     written++
   }
