@@ -4,10 +4,10 @@ import { isUtf8 } from 'node:buffer'
 import { pipeline, Transform, type TransformCallback } from 'node:stream'
 import { inputError, usageError } from '@amanat/domain'
 import { parse as parseCsv, CsvError } from 'csv-parse'
-import ExcelJS from 'exceljs'
 import { z } from 'zod'
 import { cellsByPosition, cellsOf, headerProblems, type CodedCells } from './coded-columns.ts'
 import { unguardFormula } from '../files/formula-guard.ts'
+import { xlsxFirstSheetRows } from '../files/xlsx-read.ts'
 
 /**
  * Reading a coded-data file as rows of text cells, every column trimmed, whatever its format: CSV
@@ -154,43 +154,25 @@ export function badEncoding(line: number): Error {
 }
 
 async function* xlsxRows(path: string): AsyncGenerator<SourceRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  })
   let header: string[] | null = null
   let cellsOfRow = cellsByPosition([])
-  try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        // exceljs numbers cells from 1: index 0 of `values` is always empty.
-        const raw = (Array.isArray(row.values) ? row.values.slice(1) : []) as unknown[]
-        if (header === null) {
-          header = raw.map((value) => cellText(value)?.trim() ?? '')
-          checkHeader(header)
-          cellsOfRow = cellsByPosition(header)
-          continue
-        }
-        if (isBlank(raw)) continue
-        const texts = raw.map(cellText)
-        const bad = texts.findIndex((text) => text === null)
-        const row_ = { line: row.number, cells: cellsOfRow(texts.map((text) => text ?? '')) }
-        yield bad === -1
-          ? row_
-          : {
-              ...row_,
-              problem: `${header[bad] ?? `column ${String(bad + 1)}`}: a formula, date or error cell; the format takes text and numbers only`,
-            }
-      }
-      break
+  for await (const row of xlsxFirstSheetRows(path)) {
+    if (header === null) {
+      header = row.values.map((value) => cellText(value)?.trim() ?? '')
+      checkHeader(header)
+      cellsOfRow = cellsByPosition(header)
+      continue
     }
-  } catch (error) {
-    if (error instanceof Error && !('kind' in error))
-      throw inputError('import.bad_xlsx', 'The file is not a readable XLSX workbook.')
-    throw error
+    if (isBlank(row.values)) continue
+    const texts = row.values.map(cellText)
+    const bad = texts.findIndex((text) => text === null)
+    const row_ = { line: row.number, cells: cellsOfRow(texts.map((text) => text ?? '')) }
+    yield bad === -1
+      ? row_
+      : {
+          ...row_,
+          problem: `${header[bad] ?? `column ${String(bad + 1)}`}: a formula, date or error cell; the format takes text and numbers only`,
+        }
   }
   if (header === null)
     throw inputError('import.bad_header', "The workbook's first sheet is empty: it has no header row.")

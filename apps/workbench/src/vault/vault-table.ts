@@ -3,7 +3,7 @@ import { extname } from 'node:path'
 import { inputError } from '@amanat/domain'
 import { CsvError } from 'csv-parse'
 import { parse as parseCsv } from 'csv-parse/sync'
-import ExcelJS from 'exceljs'
+import { xlsxFirstSheetRows } from '../files/xlsx-read.ts'
 import { badEncoding, cellText, invalidLine } from '../transfer/row-sources.ts'
 import type { CONTACT_KINDS, DOCUMENT_KINDS } from './vault-entry.ts'
 
@@ -152,22 +152,11 @@ function csvRows(path: string): RawRow[] {
 }
 
 async function xlsxRows(path: string): Promise<RawRow[]> {
-  const workbook = new ExcelJS.Workbook()
-  try {
-    const bytes = readFile(path)
-    await workbook.xlsx.load(
-      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer,
-    )
-  } catch {
-    throw inputError('import.bad_xlsx', 'The file is not an XLSX workbook that can be read.')
-  }
-  const sheet = workbook.worksheets[0]
   const rows: RawRow[] = []
-  sheet?.eachRow({ includeEmpty: false }, (row, number) => {
-    // exceljs numbers cells from 1: index 0 of `values` is always empty.
-    const values = (Array.isArray(row.values) ? row.values.slice(1) : []) as unknown[]
-    rows.push({ line: number, cells: Array.from(values, (value) => cellText(value)) })
-  })
+  for await (const row of xlsxFirstSheetRows(path)) {
+    if (row.values.some((value) => value !== null && value !== undefined))
+      rows.push({ line: row.number, cells: Array.from(row.values, (value) => cellText(value)) })
+  }
   return rows
 }
 

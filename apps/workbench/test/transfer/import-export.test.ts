@@ -8,6 +8,7 @@ import { EXPORT_COLUMNS, REQUIRED_COLUMNS, type CodedCells } from '../../src/tra
 import { EMPTY_INCIDENT_CELLS } from '../../src/transfer/coded-row.ts'
 import { encodeCodedRows } from '../../src/transfer/coded-writers.ts'
 import { TEST_PASSPHRASE, tempDir } from '../support.ts'
+import { partsOf, zipOf } from '../files/zip-builder.ts'
 import { eventCount, newWorkspace, ok, run, studyRows } from './support.ts'
 
 const hasPostgres = await postgresAvailable()
@@ -129,6 +130,28 @@ describe('amanat import and export', () => {
     expect(result.code).toBe(1)
     expect(result.stderr.at(-1)).toMatch(/^amanat: import\.bad_encoding: Line 3 is not valid UTF-8/)
     expect(await eventCount(workspace)).toBe(before)
+  })
+
+  it('refuses a workbook whose sheet unpacks past what it declares (a zip bomb), clearly, and writes nothing', async () => {
+    const workspace = await newWorkspace()
+    const before = await eventCount(workspace)
+    const parts = partsOf(await encodeCodedRows(ROWS, 'xlsx'))
+    const file = join(tempDir(), 'bomb.xlsx')
+    writeFileSync(
+      file,
+      zipOf(
+        parts.map((part) => (part.name === 'xl/worksheets/sheet1.xml' ? { ...part, declared: 100 } : part)),
+      ),
+    )
+    const result = await run(['import', file, '--workspace', workspace])
+    expect(result.code).toBe(1)
+    expect(result.stderr.at(-1)).toMatch(
+      /^amanat: import\.bad_xlsx: The file is not an XLSX workbook that can be read: xl\/worksheets\/sheet1\.xml unpacks to more than the archive says\.$/,
+    )
+    expect(await eventCount(workspace)).toBe(before)
+    // The same parts, honestly declared, import.
+    writeFileSync(file, zipOf(parts))
+    expect((await importFile(workspace, file)).respondents).toBe(12)
   })
 
   it('refuses rows of one respondent that disagree, and a header with unknown columns', async () => {
