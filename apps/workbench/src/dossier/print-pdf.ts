@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { AmanatError } from '@amanat/domain'
 import { chromium } from 'playwright-core'
 
@@ -9,44 +6,52 @@ export const CHROMIUM = process.env.AMANAT_CHROMIUM ?? '/usr/bin/chromium'
 
 /**
  * Prints a self-contained HTML page to PDF with the real Chromium (playwright-core `page.pdf`).
- * Every network request is refused, so nothing in the page can reach out; the browser profile
- * lives in a fresh folder that is removed afterwards.
+ * Every network request is refused, so nothing in the page can reach out. The page lives in an
+ * off-the-record context, so Chromium keeps what it shows in memory only: a persistent profile,
+ * used before, wrote the page's title (the person's pseudonym) into its session file on the disk
+ * when it closed. Playwright removes the browser's own temporary profile when it closes.
+ *
+ * `afterPagesClosed` runs once the page is closed and before the browser and its files go: the
+ * tests look there at what printing left on the disk.
  *
  * Throws internal `dossier.no_browser` when Chromium cannot start.
  */
-export async function printPdf(html: string): Promise<Uint8Array> {
-  const profile = mkdtempSync(join(tmpdir(), 'amanat-print-'))
+export async function printPdf(
+  html: string,
+  hooks: { readonly afterPagesClosed?: () => Promise<void> } = {},
+): Promise<Uint8Array> {
+  let browser
   try {
-    let context
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    })
+  } catch (error) {
+    throw new AmanatError(
+      'internal',
+      'dossier.no_browser',
+      `Chromium could not start (${CHROMIUM}); set AMANAT_CHROMIUM to its path.`,
+      {},
+      { cause: error },
+    )
+  }
+  try {
+    const context = await browser.newContext({ offline: true })
+    let pdf: Uint8Array
     try {
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: CHROMIUM,
-        headless: true,
-        offline: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      })
-    } catch (error) {
-      throw new AmanatError(
-        'internal',
-        'dossier.no_browser',
-        `Chromium could not start (${CHROMIUM}); set AMANAT_CHROMIUM to its path.`,
-        {},
-        { cause: error },
-      )
-    }
-    try {
-      const page = context.pages()[0] ?? (await context.newPage())
+      const page = await context.newPage()
       await page.route('**/*', (route) => route.abort())
       await page.setContent(html, { waitUntil: 'load' })
-      return await page.pdf({
+      pdf = await page.pdf({
         format: 'A4',
         printBackground: true,
         margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
@@ -54,7 +59,9 @@ export async function printPdf(html: string): Promise<Uint8Array> {
     } finally {
       await context.close()
     }
+    await hooks.afterPagesClosed?.()
+    return pdf
   } finally {
-    rmSync(profile, { recursive: true, force: true })
+    await browser.close()
   }
 }

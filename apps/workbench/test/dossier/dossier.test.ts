@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PROPERTY_RUNS } from '../../../../tools/test-support/profile.ts'
 import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
 import { verifyDossier } from '../../src/dossier/manifest.ts'
+import { printPdf } from '../../src/dossier/print-pdf.ts'
 import { openWorkspace, readWorkspaceConfig } from '../../src/workspace/workspace.ts'
 import { PASSPHRASES, TEST_PASSPHRASE, amanat, tempDir } from '../support.ts'
 import { markedWorkspace } from '../keys/support.ts'
@@ -64,6 +65,46 @@ describe.runIf(withBrowser)('amanat dossier and verify-dossier (issue #5 part 6;
     } finally {
       await workspace.close()
     }
+  }, 60_000)
+
+  it('leaves nothing of the printed page on the disk, in the browser profile or the temporary folder', async () => {
+    const markers = ['PRINTMARKTITLE', 'PRINTMARKBODY']
+    const regularFiles = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name)
+        const stat = statSync(path, { throwIfNoEntry: false })
+        return stat?.isDirectory() === true ? regularFiles(path) : stat?.isFile() === true ? [path] : []
+      })
+    const folder = tempDir()
+    const before = process.env.TMPDIR
+    process.env.TMPDIR = folder
+    let searched = 0
+    const hits: string[] = []
+    try {
+      const pdf = await printPdf(
+        `<!doctype html><html><head><title>Evidence dossier: ${markers[0]}</title></head><body><h1>${markers[1]}</h1></body></html>`,
+        {
+          // Chromium wrote its session (the page's title among it) when the page closed.
+          afterPagesClosed: () => {
+            for (const file of regularFiles(folder)) {
+              searched++
+              const bytes = readFileSync(file)
+              for (const marker of markers)
+                if (bytes.includes(marker) || bytes.includes(Buffer.from(marker, 'utf16le'))) hits.push(file)
+            }
+            return Promise.resolve()
+          },
+        },
+      )
+      expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-')
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR
+      else process.env.TMPDIR = before
+    }
+    // The browser's profile was there, and was searched.
+    expect(searched).toBeGreaterThan(20)
+    expect(hits).toEqual([])
+    expect(readdirSync(folder)).toEqual([])
   }, 60_000)
 
   it('fails to verify after any single byte changes, anywhere in the file (property)', async () => {
