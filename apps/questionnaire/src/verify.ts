@@ -1,5 +1,6 @@
 import {
   AmanatError,
+  isJsonValue,
   QUESTIONNAIRE_SIGNATURE_CONTEXT,
   Questionnaire,
   SIGNED_QUESTIONNAIRE_FORMAT,
@@ -36,6 +37,13 @@ function refuse(reason: string): AmanatError {
   )
 }
 
+/**
+ * How deep the signed questionnaire may nest: far beyond any questionnaire (a definition file
+ * nests at most 64 levels), far below where the signature's canonical form and the condition
+ * schema, both recursive, would overflow the stack on a hostile server's answer.
+ */
+const NESTING_LIMIT = 128
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -54,12 +62,14 @@ export function verifySignedQuestionnaire(
   expectedFingerprint: string | null,
   expectedId: QuestionnaireId,
 ): VerifiedQuestionnaire {
-  if (!isRecord(signed) || !isRecord(signed.document)) throw refuse('shape')
+  if (!isRecord(signed) || !isRecord(signed.document) || !isJsonValue(signed, NESTING_LIMIT))
+    throw refuse('shape')
   const { document, publicKey, signature } = signed
   if (!isSigningPublicKey(publicKey)) throw refuse('public_key')
   const fingerprint = fingerprintOf(publicKey)
   if (expectedFingerprint !== null && fingerprint !== expectedFingerprint) throw refuse('fingerprint')
-  if (!verifyDocument(publicKey, QUESTIONNAIRE_SIGNATURE_CONTEXT, document, signature)) throw refuse('signature')
+  if (!verifyDocument(publicKey, QUESTIONNAIRE_SIGNATURE_CONTEXT, document, signature))
+    throw refuse('signature')
 
   if (document.format !== SIGNED_QUESTIONNAIRE_FORMAT) throw refuse('format')
   const { recipients, publishedOn } = document
@@ -86,8 +96,12 @@ export type FetchQuestionnaire = (url: string, init: RequestInit) => Promise<Res
  * @throws AmanatError input `questionnaire.unavailable` when the request fails, the status is not
  *   200 or the body is not JSON (a retry may help).
  */
-export async function fetchSignedQuestionnaire(id: QuestionnaireId, fetchFn: FetchQuestionnaire): Promise<unknown> {
-  const unavailable = () => new AmanatError('input', 'questionnaire.unavailable', 'The questionnaire could not be loaded.')
+export async function fetchSignedQuestionnaire(
+  id: QuestionnaireId,
+  fetchFn: FetchQuestionnaire,
+): Promise<unknown> {
+  const unavailable = () =>
+    new AmanatError('input', 'questionnaire.unavailable', 'The questionnaire could not be loaded.')
   let response: Response
   try {
     response = await fetchFn(`/q/${encodeURIComponent(id)}`, {

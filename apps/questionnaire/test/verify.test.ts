@@ -70,6 +70,18 @@ describe('verifySignedQuestionnaire', () => {
     }
   })
 
+  it('refuses a hostile server\'s deeply nested answer as a shape, never a stack overflow', () => {
+    const signed = signQuestionnaire(org.signing, sample, recipients())
+    for (const depth of [200, 100_000]) {
+      let deep: unknown = { op: 'answered', question: 'where' }
+      for (let i = 0; i < depth; i++) deep = { op: 'not', condition: deep }
+      const hostile = { ...signed, document: { ...signed.document, questionnaire: { ...sample, showIf: deep } } }
+      // In preview too, where the document's own key is taken.
+      expect(reason(() => verifySignedQuestionnaire(hostile, org.signing.fingerprint, id))).toBe('shape')
+      expect(reason(() => verifySignedQuestionnaire(hostile, null, id))).toBe('shape')
+    }
+  })
+
   it('in preview (no fingerprint) still checks the signature against the document\'s own key', () => {
     const signed = signQuestionnaire(org.signing, sample, recipients())
     expect(verifySignedQuestionnaire(signed, null, id).fingerprint).toBe(org.signing.fingerprint)

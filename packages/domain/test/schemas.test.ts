@@ -12,6 +12,8 @@ import {
   IdentifierId,
   Incident,
   isAmanatError,
+  JSON_DEPTH_LIMIT,
+  JsonValue,
   mayUse,
   newId,
   parseOrThrow,
@@ -328,6 +330,56 @@ describe('Testimony', () => {
   })
 })
 
+describe('JsonValue', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'leaf'
+    for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { k: value }
+    return value
+  }
+
+  it('accepts answers as questionnaires give them, up to the depth limit', () => {
+    const answers = { q1: 'yes', q2: ['wechat', 2, true, null], q3: [{ name: 'x', status: ['held'] }] }
+    expect(JsonValue.parse(answers)).toEqual(answers)
+    expect(JsonValue.safeParse(nested(JSON_DEPTH_LIMIT)).success).toBe(true)
+    expect(JsonValue.safeParse(Object.assign(Object.create(null) as object, { a: 1 })).success).toBe(true)
+  })
+
+  it('refuses a value nested too deep with a message, never a stack overflow, however deep', () => {
+    for (const depth of [JSON_DEPTH_LIMIT + 1, 10_000, 1_000_000]) {
+      const result = Testimony.safeParse({ ...aTestimony(), answers: { deep: nested(depth) } })
+      expect(result.success).toBe(false)
+      expect(result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual([
+        `answers.deep: expected a JSON value (text, a finite number, true, false, null, lists and objects) nested at most ${String(JSON_DEPTH_LIMIT)} levels`,
+      ])
+    }
+  })
+
+  it('refuses what JSON cannot hold: undefined, functions, non-finite numbers, dates, maps, class instances', () => {
+    const bad: [string, unknown][] = [
+      ['undefined', undefined],
+      ['a function', () => 1],
+      ['NaN', Number.NaN],
+      ['Infinity', Infinity],
+      ['a date', new Date(0)],
+      ['a map', new Map()],
+      ['a class instance', new (class A {})()],
+      ['a bigint', 1n],
+      ['a symbol', Symbol('s')],
+    ]
+    for (const [what, value] of bad)
+      expect(JsonValue.safeParse({ inside: [value] }).success, what).toBe(false)
+  })
+
+  it('accepts exactly what JSON.parse gives back for values within the limit (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+        expect(JsonValue.safeParse(JSON.parse(JSON.stringify(value)) as unknown).success).toBe(true)
+      }),
+      { numRuns: PROPERTY_RUNS },
+    )
+  })
+})
+
 describe('Identifier', () => {
   it('accepts an identifier with and without a normalised form', () => {
     expect(Identifier.parse(anIdentifier()).kind).toBe('phone')
@@ -383,8 +435,14 @@ describe('WorkspaceEventBody and subjectOf', () => {
       [{ kind: 'incident.recorded', incident }, incident.respondentId],
       [{ kind: 'relative.recorded', relative }, fixedId(RespondentId, 2)],
       [{ kind: 'identifier.recorded', identifier: anIdentifier() }, fixedId(RespondentId, 1)],
-      [{ kind: 'incident.removed', respondentId: incident.respondentId, incidentId: incident.id }, incident.respondentId],
-      [{ kind: 'invites.revoked', server: 'https://intake.example.org', tokenHashes: ['a'.repeat(64)] }, null],
+      [
+        { kind: 'incident.removed', respondentId: incident.respondentId, incidentId: incident.id },
+        incident.respondentId,
+      ],
+      [
+        { kind: 'invites.revoked', server: 'https://intake.example.org', tokenHashes: ['a'.repeat(64)] },
+        null,
+      ],
     ]
     for (const [input, subject] of cases) {
       const body = WorkspaceEventBody.parse(input)

@@ -19,7 +19,9 @@ export type Narrative = z.infer<typeof Narrative>
 export const Attachment = z
   .object({
     id: AttachmentId,
-    mediaType: z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/, { error: 'expected a media type such as image/jpeg' }),
+    mediaType: z
+      .string()
+      .regex(/^[a-z]+\/[a-z0-9.+-]+$/, { error: 'expected a media type such as image/jpeg' }),
     byteLength: z.number().int().nonnegative(),
     sha256: Sha256Hex,
     originalName: z.string().max(255).nullable(),
@@ -64,9 +66,48 @@ export type TestimonySource = z.infer<typeof TestimonySource>
 
 /** A JSON value, as structured answers are stored. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
-export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+
+/** How deep lists and objects may nest in a JSON value (answers nest three or four levels). */
+export const JSON_DEPTH_LIMIT = 32
+
+/**
+ * Checked without recursion: a recursive schema (`z.lazy`) overflowed the stack at about 3,000
+ * levels and threw `RangeError` instead of refusing, and so would every recursive walk of the
+ * value after it.
+ */
+export const JsonValue: z.ZodType<JsonValue> = z.custom<JsonValue>(
+  (value) => isJsonValue(value, JSON_DEPTH_LIMIT),
+  {
+    message: `expected a JSON value (text, a finite number, true, false, null, lists and objects) nested at most ${String(JSON_DEPTH_LIMIT)} levels`,
+  },
 )
+
+/**
+ * Whether `root` is a JSON value (what `JSON.parse` can give: no `undefined`, functions, non-finite
+ * numbers or class instances) whose lists and objects nest at most `maxDepth` levels. Iterative,
+ * so any depth is answered, never a stack overflow: check a value from outside with it before a
+ * recursive walk (a signature's canonical form, a schema with `z.lazy`) meets it.
+ */
+export function isJsonValue(root: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]]
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [value, depth] = next
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return false
+      continue
+    }
+    if (typeof value !== 'object' || depth >= maxDepth) return false
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) stack.push([item, depth + 1])
+      continue
+    }
+    const prototype: unknown = Object.getPrototypeOf(value)
+    if (prototype !== Object.prototype && prototype !== null) return false
+    for (const item of Object.values(value)) stack.push([item, depth + 1])
+  }
+  return true
+}
 
 /**
  * The account one respondent gave, in one questionnaire submission or one interview: the
