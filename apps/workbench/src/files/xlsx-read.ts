@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs'
 import { Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
 import { inputError, isAmanatError, type AmanatError } from '@amanat/domain'
 import ExcelJS from 'exceljs'
+import { MiB, readFileWithin } from './read-within.ts'
 
 /**
  * Reading the first sheet of a workbook that came from outside (a partner's contact list, coded
@@ -38,8 +38,6 @@ export interface XlsxLimits {
   readonly held: number
 }
 
-const MiB = 1024 * 1024
-
 export const XLSX_LIMITS: XlsxLimits = {
   file: 512 * MiB,
   entries: 10_000,
@@ -58,7 +56,11 @@ export async function* xlsxFirstSheetRows(
   path: string,
   limits: XlsxLimits = XLSX_LIMITS,
 ): AsyncGenerator<XlsxRow> {
-  const archive = readArchive(path, limits.file)
+  const archive = readFileWithin(
+    path,
+    limits.file,
+    'a workbook this large is not a contact list or coded data',
+  )
   const parts = needed(zipEntries(archive, limits.entries), limits)
   // exceljs pipes the stream into its unzipper, and neither a pipe nor its unzipper reliably
   // passes on a source that fails half way (it can wait for ever). So every part is unpacked and
@@ -315,21 +317,6 @@ async function* unpacked(archive: Uint8Array, entry: ZipEntry): AsyncGenerator<U
     inflate.destroy()
   }
   if (total !== entry.size) throw badXlsx(`${entry.name} unpacks to less than the archive says`)
-}
-
-function readArchive(path: string, limit: number): Buffer {
-  let size: number
-  try {
-    size = statSync(path).size
-  } catch {
-    throw inputError('file.unreadable', `Cannot read ${path}.`)
-  }
-  if (size > limit) throw tooLarge(`the file is ${mib(size)} (at most ${mib(limit)})`)
-  try {
-    return readFileSync(path)
-  } catch {
-    throw inputError('file.unreadable', `Cannot read ${path}.`)
-  }
 }
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(bytes < MiB ? 2 : 0)} MiB`

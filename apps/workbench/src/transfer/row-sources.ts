@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import { extname } from 'node:path'
 import { isUtf8 } from 'node:buffer'
 import { pipeline, Transform, type TransformCallback } from 'node:stream'
@@ -7,6 +7,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse'
 import { z } from 'zod'
 import { cellsByPosition, cellsOf, headerProblems, type CodedCells } from './coded-columns.ts'
 import { unguardFormula } from '../files/formula-guard.ts'
+import { MiB, readFileWithin } from '../files/read-within.ts'
 import { xlsxFirstSheetRows } from '../files/xlsx-read.ts'
 
 /**
@@ -194,8 +195,11 @@ export function cellText(value: unknown): string | null {
 const JsonCell = z.union([z.string(), z.number(), z.null()])
 const JsonRow = z.record(z.string(), JsonCell)
 
+/** JSON is parsed whole: a larger file is refused, and CSV (streamed) takes any size. */
+export const JSON_FILE_LIMIT = 256 * MiB
+
 function* jsonRows(path: string): Generator<SourceRow> {
-  const bytes = readFileSync(path)
+  const bytes = readFileWithin(path, JSON_FILE_LIMIT, 'save it as CSV, which is read as it streams')
   const bad = invalidLine(bytes, 1)
   if (bad !== null) throw badEncoding(bad)
   let items: unknown

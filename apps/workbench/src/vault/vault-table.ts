@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
 import { inputError } from '@amanat/domain'
 import { CsvError } from 'csv-parse'
 import { parse as parseCsv } from 'csv-parse/sync'
+import { MiB, readFileWithin } from '../files/read-within.ts'
 import { xlsxFirstSheetRows } from '../files/xlsx-read.ts'
 import { badEncoding, cellText, invalidLine } from '../transfer/row-sources.ts'
 import type { CONTACT_KINDS, DOCUMENT_KINDS } from './vault-entry.ts'
@@ -129,8 +129,11 @@ interface RawRow {
   readonly cells: readonly (string | null)[]
 }
 
+/** A contact list is read whole; no team's list comes near this. */
+const TABLE_FILE_LIMIT = 256 * MiB
+
 function csvRows(path: string): RawRow[] {
-  const bytes = readFile(path)
+  const bytes = readFileWithin(path, TABLE_FILE_LIMIT, 'split the list into several files')
   const bad = invalidLine(bytes, 1)
   if (bad !== null) throw badEncoding(bad)
   try {
@@ -158,14 +161,6 @@ async function xlsxRows(path: string): Promise<RawRow[]> {
       rows.push({ line: row.number, cells: Array.from(row.values, (value) => cellText(value)) })
   }
   return rows
-}
-
-function readFile(path: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch {
-    throw inputError('file.unreadable', `Cannot read ${path}.`)
-  }
 }
 
 const badHeader = (problem: string) =>

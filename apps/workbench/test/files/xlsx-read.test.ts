@@ -210,7 +210,7 @@ describe('reading a workbook from outside', () => {
     )
     expect(await outcome(many, small)).toMatch(/^import\.too_large: .*holds 10 parts \(at most 8\)/)
     expect(await outcome(many, { ...small, file: 100 })).toMatch(
-      /^import\.too_large: the workbook .*the file is/i,
+      /^import\.too_large: .*book\.xlsx is larger than 100 bytes, the most read whole: /,
     )
   })
 

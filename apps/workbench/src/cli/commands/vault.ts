@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { describeIssues, inputError, isAmanatError, usageError } from '@amanat/domain'
+import { MiB, readFileWithin } from '../../files/read-within.ts'
 import { overwriteAndUnlink } from '../../keys/files.ts'
 import { findRespondent } from '../../keys/respondent-ref.ts'
 import { unlockWithKeys, type UnlockedWorkspace } from '../../keys/unlock-keys.ts'
@@ -230,11 +230,7 @@ function parseJson(text: string, what: string): unknown {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8')
-  } catch {
-    throw inputError('file.unreadable', `Cannot read ${file === '-' ? 'stdin' : file}.`)
-  }
+  return readFileWithin(file, 256 * MiB, 'split the entries into several files').toString('utf8')
 }
 
 /** The entry as lines for a person. */
