@@ -53,7 +53,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'tools/*.mjs', 'apps/*/bin/*.mjs', 'apps/*/build.mjs', 'apps/workbench/src/intake/*.mjs', 'bench/fixtures/*.mjs', 'apps/workbench/test/support/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'tools/*.mjs', 'apps/*/bin/*.mjs', 'apps/*/build.mjs', 'apps/workbench/src/intake/*.mjs', 'bench/fixtures/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
     rules: {

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import ExcelJS from 'exceljs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { REQUIRED_COLUMNS } from '../../src/transfer/coded-columns.ts'
@@ -17,7 +18,9 @@ import { markedWorkspace } from './support.ts'
  * compiled source, which the checkout's `amanat` runs through, may appear there.
  */
 
-const AMANAT_MANY = fileURLToPath(new URL('../support/amanat-many.mjs', import.meta.url))
+const AMANAT_MANY = fileURLToPath(new URL('../support/amanat-many.ts', import.meta.url))
+/** tsx's loader, by its URL: the run's own folder is not inside the checkout. */
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
 function straceAvailable(): boolean {
   try {
@@ -146,7 +149,19 @@ describe.runIf(straceAvailable())(
       const log = join(files, 'trace.log')
       const run = spawnSync(
         'strace',
-        ['-f', '--seccomp-bpf', '-qq', '-e', 'trace=%file', '-o', log, process.execPath, AMANAT_MANY],
+        [
+          '-f',
+          '--seccomp-bpf',
+          '-qq',
+          '-e',
+          'trace=%file',
+          '-o',
+          log,
+          process.execPath,
+          '--import',
+          TSX,
+          AMANAT_MANY,
+        ],
         {
           cwd: files,
           encoding: 'utf8',
