@@ -708,7 +708,12 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     await page.locator('form.recode').waitFor()
     // Version 1.1.0 adds one harassment type (synthetic).
     const yaml = codebookWithNewType('1.1.0')
-    await page.fill('form.recode textarea[name=codebook]', yaml)
+    // Put in as a paste would: page.fill types long text so slowly in this Chromium (16 s for
+    // these 44 KB) that the workbench locked itself for idleness before the press.
+    await page.locator('form.recode textarea[name=codebook]').evaluate((area: HTMLTextAreaElement, text) => {
+      area.value = text
+      area.dispatchEvent(new Event('input', { bubbles: true }))
+    }, yaml)
     await page.click('form.recode button[type=submit]', { clickCount: 2 })
     await page.locator('#recode-report h2').waitFor()
     // The outcome takes the keyboard, and the second press neither recoded again nor was refused.
