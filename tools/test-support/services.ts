@@ -66,3 +66,13 @@ export function notoFontsAvailable(): boolean {
     return unavailable('Noto fonts', 'fc-list is not on PATH')
   }
 }
+
+/** strace, to inject system-call faults and to watch every file a process writes. */
+export function straceAvailable(): boolean {
+  try {
+    execFileSync('strace', ['-qq', '-o', '/dev/null', 'true'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return unavailable('strace', 'it is not installed or not permitted (apt-get install strace)')
+  }
+}

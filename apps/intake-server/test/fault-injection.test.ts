@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sized } from '../../../tools/test-support/profile.ts'
+import { straceAvailable } from '../../../tools/test-support/services.ts'
 import { openSqliteStore, sha256Hex } from '../src/index.ts'
 import { newRecipients, sealRandom } from './support/age.ts'
 import { buildBundle, startChildServer } from './support/child-server.ts'
@@ -20,19 +21,6 @@ import { newRandomId, newToken, tokenHashOf } from './support/fixtures.ts'
  */
 
 const Q = 'fault-q'
-
-function straceAvailable(): boolean {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' })
-    execFileSync('strace', ['-qq', '-o', '/dev/null', 'true'], { stdio: 'ignore' })
-    return true
-  } catch {
-    // As tools/test-support/services.ts: CI must prove everything, so there a missing tool fails.
-    if (process.env.CI === 'true') throw new Error('strace is required under CI=true (apt-get install strace)')
-    process.stderr.write('skip: strace not available or not permitted; the syscall tests are skipped\n')
-    return false
-  }
-}
 
 /** Starts the bundle under strace with `options`. */
 function startTraced(dataDir: string, options: string[]) {

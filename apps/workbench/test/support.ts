@@ -40,8 +40,22 @@ export function tempDir(): string {
 export function filesBelow(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name)
-    return statSync(path).isDirectory() ? filesBelow(path) : [path]
+    // Regular files only (a browser's profile holds sockets), and what is gone by now is passed over.
+    const stat = statSync(path, { throwIfNoEntry: false })
+    return stat?.isDirectory() === true ? filesBelow(path) : stat?.isFile() === true ? [path] : []
   })
+}
+
+/** Runs `work` with the system's temporary folder (TMPDIR, and so `os.tmpdir()`) set to `folder`. */
+export async function inTemporaryFolder<T>(folder: string, work: () => Promise<T>): Promise<T> {
+  const before = process.env.TMPDIR
+  process.env.TMPDIR = folder
+  try {
+    return await work()
+  } finally {
+    if (before === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = before
+  }
 }
 
 /** Whether any file below `dir` contains `needle` (as UTF-8 bytes). */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { createInflateRaw } from 'node:zlib'
-import { inputError, isAmanatError, type AmanatError } from '@amanat/domain'
+import { inputError, isAmanatError } from '@amanat/domain'
 import ExcelJS from 'exceljs'
 import { MiB, readFileWithin } from './read-within.ts'
 
@@ -65,12 +65,10 @@ export async function* xlsxFirstSheetRows(
   // exceljs pipes the stream into its unzipper, and neither a pipe nor its unzipper reliably
   // passes on a source that fails half way (it can wait for ever). So every part is unpacked and
   // counted once before exceljs sees any of it, which refuses a bomb or damage up front; the
-  // stream unpacks the same bytes again. Should it still fail, it ends early and the refusal is
-  // thrown from here.
+  // stream then unpacks the same, checked bytes again.
   for (const part of parts)
     if ('entry' in part) for await (const chunk of unpacked(archive, part.entry)) void chunk
-  const refusal: { error?: AmanatError } = {}
-  const stream = Readable.from(orderedArchive(archive, parts, refusal), { objectMode: false })
+  const stream = Readable.from(orderedArchive(archive, parts), { objectMode: false })
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -81,20 +79,17 @@ export async function* xlsxFirstSheetRows(
   try {
     for await (const sheet of reader) {
       for await (const row of sheet) {
-        if (refusal.error !== undefined) throw refusal.error
         // exceljs numbers cells from 1: index 0 of `values` is always empty.
         yield { number: row.number, values: Array.isArray(row.values) ? row.values.slice(1) : [] }
       }
       break
     }
   } catch (error) {
-    if (refusal.error !== undefined) throw refusal.error
     if (isAmanatError(error)) throw error
     throw badXlsx('its sheet cannot be read')
   } finally {
     stream.destroy()
   }
-  if (refusal.error !== undefined) throw refusal.error
 }
 
 /** A part of the archive, from its central directory. */
@@ -255,11 +250,7 @@ const EMPTY_SHARED_STRINGS =
  * what was counted), ending with an empty end record. The CRC is the archive's own (exceljs does
  * not check it).
  */
-async function* orderedArchive(
-  archive: Uint8Array,
-  parts: readonly Part[],
-  refusal: { error?: AmanatError },
-): AsyncGenerator<Uint8Array> {
+async function* orderedArchive(archive: Uint8Array, parts: readonly Part[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) {
     const name = Buffer.from(part.name, 'utf8')
     if ('text' in part) {
@@ -269,12 +260,7 @@ async function* orderedArchive(
       continue
     }
     yield localHeader(name, part.entry.crc, part.entry.size)
-    try {
-      yield* unpacked(archive, part.entry)
-    } catch (error) {
-      refusal.error = isAmanatError(error) ? error : badXlsx(`${part.name} is damaged`)
-      return
-    }
+    yield* unpacked(archive, part.entry)
   }
   const endRecord = Buffer.alloc(22)
   endRecord.writeUInt32LE(END_OF_CENTRAL_DIRECTORY, 0)

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -7,7 +7,7 @@ import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
 import { verifyDossier } from '../../src/dossier/manifest.ts'
 import { printPdf } from '../../src/dossier/print-pdf.ts'
 import { openWorkspace, readWorkspaceConfig } from '../../src/workspace/workspace.ts'
-import { PASSPHRASES, TEST_PASSPHRASE, amanat, tempDir } from '../support.ts'
+import { PASSPHRASES, TEST_PASSPHRASE, amanat, filesBelow, inTemporaryFolder, tempDir } from '../support.ts'
 import { markedWorkspace } from '../keys/support.ts'
 
 const withBrowser = chromiumAvailable() || process.env.CI === 'true'
@@ -69,24 +69,16 @@ describe.runIf(withBrowser)('amanat dossier and verify-dossier (issue #5 part 6;
 
   it('leaves nothing of the printed page on the disk, in the browser profile or the temporary folder', async () => {
     const markers = ['PRINTMARKTITLE', 'PRINTMARKBODY']
-    const regularFiles = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => {
-        const path = join(dir, name)
-        const stat = statSync(path, { throwIfNoEntry: false })
-        return stat?.isDirectory() === true ? regularFiles(path) : stat?.isFile() === true ? [path] : []
-      })
     const folder = tempDir()
-    const before = process.env.TMPDIR
-    process.env.TMPDIR = folder
     let searched = 0
     const hits: string[] = []
-    try {
-      const pdf = await printPdf(
+    const pdf = await inTemporaryFolder(folder, () =>
+      printPdf(
         `<!doctype html><html><head><title>Evidence dossier: ${markers[0]}</title></head><body><h1>${markers[1]}</h1></body></html>`,
         {
           // Chromium wrote its session (the page's title among it) when the page closed.
           afterPagesClosed: () => {
-            for (const file of regularFiles(folder)) {
+            for (const file of filesBelow(folder)) {
               searched++
               const bytes = readFileSync(file)
               for (const marker of markers)
@@ -95,12 +87,9 @@ describe.runIf(withBrowser)('amanat dossier and verify-dossier (issue #5 part 6;
             return Promise.resolve()
           },
         },
-      )
-      expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-')
-    } finally {
-      if (before === undefined) delete process.env.TMPDIR
-      else process.env.TMPDIR = before
-    }
+      ),
+    )
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-')
     // The browser's profile was there, and was searched.
     expect(searched).toBeGreaterThan(20)
     expect(hits).toEqual([])

@@ -9,7 +9,7 @@ import { XLSX_LIMITS, xlsxFirstSheetRows, zipEntries, type XlsxLimits } from '..
 import { REQUIRED_COLUMNS } from '../../src/transfer/coded-columns.ts'
 import { readCodedRows } from '../../src/transfer/row-sources.ts'
 import { readVaultTable } from '../../src/vault/vault-table.ts'
-import { tempDir } from '../support.ts'
+import { inTemporaryFolder, tempDir } from '../support.ts'
 import { partsOf, zipOf, type Part } from './zip-builder.ts'
 
 /**
@@ -77,14 +77,7 @@ async function outcome(path: string, limits?: XlsxLimits): Promise<string> {
 /** Runs `read` with the system's temporary folder pointed at an empty one, and returns what it left there. */
 async function leftInTemporaryFolder(read: () => Promise<unknown>): Promise<string[]> {
   const folder = tempDir()
-  const before = process.env.TMPDIR
-  process.env.TMPDIR = folder
-  try {
-    await read()
-  } finally {
-    if (before === undefined) delete process.env.TMPDIR
-    else process.env.TMPDIR = before
-  }
+  await inTemporaryFolder(folder, read)
   return readdirSync(folder)
 }
 

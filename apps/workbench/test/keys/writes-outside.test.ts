@@ -5,6 +5,7 @@ import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import ExcelJS from 'exceljs'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { straceAvailable } from '../../../../tools/test-support/services.ts'
 import { REQUIRED_COLUMNS } from '../../src/transfer/coded-columns.ts'
 import { PASSPHRASES, tempDir } from '../support.ts'
 import { markedWorkspace } from './support.ts'
@@ -21,18 +22,6 @@ import { markedWorkspace } from './support.ts'
 const AMANAT_MANY = fileURLToPath(new URL('../support/amanat-many.ts', import.meta.url))
 /** tsx's loader, by its URL: the run's own folder is not inside the checkout. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-
-function straceAvailable(): boolean {
-  try {
-    execFileSync('strace', ['-qq', '-o', '/dev/null', 'true'], { stdio: 'ignore' })
-    return true
-  } catch {
-    if (process.env.CI === 'true')
-      throw new Error('strace is required under CI=true (apt-get install strace)')
-    process.stderr.write('skip: strace not available or not permitted; the T18 file-write test is skipped\n')
-    return false
-  }
-}
 
 /** Flags that make an open a write. */
 const WRITING = /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/
