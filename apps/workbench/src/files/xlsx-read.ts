@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { createInflateRaw } from 'node:zlib'
+import { crc32, createInflateRaw } from 'node:zlib'
 import { inputError, isAmanatError } from '@amanat/domain'
 import ExcelJS from 'exceljs'
 import { MiB, readFileWithin } from './read-within.ts'
@@ -20,7 +20,8 @@ import { MiB, readFileWithin } from './read-within.ts'
  * as a new stream holding only the parts it needs, in the order that lets it read the sheet as it
  * streams: relationships, workbook, shared strings (an empty list when the file has none), then
  * the sheet. Each part is unpacked here, counting: a part that unpacks to more or fewer bytes than
- * the archive declared is refused as soon as it does.
+ * the archive declared is refused as soon as it does, and one whose CRC-32 differs from the
+ * archive's is refused as damaged.
  *
  * The first sheet is the one with the lowest number (`xl/worksheets/sheet1.xml`): Excel and
  * LibreOffice number the sheets in tab order when they save.
@@ -64,8 +65,8 @@ export async function* xlsxFirstSheetRows(
   const parts = needed(zipEntries(archive, limits.entries), limits)
   // exceljs pipes the stream into its unzipper, and neither a pipe nor its unzipper reliably
   // passes on a source that fails half way (it can wait for ever). So every part is unpacked and
-  // counted once before exceljs sees any of it, which refuses a bomb or damage up front; the
-  // stream then unpacks the same, checked bytes again.
+  // counted once, its CRC checked, before exceljs sees any of it, which refuses a bomb or damage
+  // up front; the stream then unpacks the same, checked bytes again.
   for (const part of parts)
     if ('entry' in part) for await (const chunk of unpacked(archive, part.entry)) void chunk
   const stream = Readable.from(orderedArchive(archive, parts), { objectMode: false })
@@ -247,8 +248,8 @@ const EMPTY_SHARED_STRINGS =
 
 /**
  * A new archive stream of `parts`, each stored (unpacked here, so what exceljs reads is exactly
- * what was counted), ending with an empty end record. The CRC is the archive's own (exceljs does
- * not check it).
+ * what was counted and checked), ending with an empty end record. The CRC is the archive's own,
+ * checked as each part is unpacked (exceljs does not check it).
  */
 async function* orderedArchive(archive: Uint8Array, parts: readonly Part[]): AsyncGenerator<Uint8Array> {
   for (const part of parts) {
@@ -280,20 +281,29 @@ function localHeader(name: Buffer, crc: number, size: number): Buffer {
   return Buffer.concat([header, name])
 }
 
-/** A part's bytes, unpacked and counted: refused the moment they exceed the declared size. */
+/**
+ * A part's bytes, unpacked, counted and checked: refused the moment they exceed the declared size,
+ * and at the end when they fall short of it or their CRC-32 is not the archive's (a part damaged
+ * where inflating cannot see it, or stored, would otherwise be read with other values than the
+ * ones its author saved).
+ */
 async function* unpacked(archive: Uint8Array, entry: ZipEntry): AsyncGenerator<Uint8Array> {
   const bytes = archive.subarray(entry.start, entry.end)
   if (entry.method === 0) {
+    // A stored part's size was checked against the directory already.
+    if (crc32(bytes) !== entry.crc) throw damagedPart(entry)
     yield bytes
     return
   }
   const inflate = createInflateRaw()
   inflate.end(bytes)
   let total = 0
+  let crc = 0
   try {
     for await (const chunk of inflate as AsyncIterable<Buffer>) {
       total += chunk.length
       if (total > entry.size) throw badXlsx(`${entry.name} unpacks to more than the archive says`)
+      crc = crc32(chunk, crc)
       yield chunk
     }
   } catch (error) {
@@ -303,7 +313,11 @@ async function* unpacked(archive: Uint8Array, entry: ZipEntry): AsyncGenerator<U
     inflate.destroy()
   }
   if (total !== entry.size) throw badXlsx(`${entry.name} unpacks to less than the archive says`)
+  if (crc !== entry.crc) throw damagedPart(entry)
 }
+
+const damagedPart = (entry: ZipEntry) =>
+  badXlsx(`${entry.name} is damaged: its checksum is not the one the archive gives`)
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(bytes < MiB ? 2 : 0)} MiB`
 

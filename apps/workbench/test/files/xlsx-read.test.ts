@@ -15,7 +15,7 @@ import { partsOf, zipOf, type Part } from './zip-builder.ts'
 /**
  * A workbook from outside is read without trusting it: no unpacked copy in the temporary folder,
  * no part unpacked past its limit or past the size the archive declares, and every damaged
- * archive refused with a stable code.
+ * archive refused with a stable code, or read with exactly the values that were saved.
  */
 
 /** The parts of a workbook exceljs writes (which puts the sheets before the shared strings). */
@@ -171,6 +171,36 @@ describe('reading a workbook from outside', () => {
     expect(await outcome(short)).toMatch(/^import\.bad_xlsx: .*unpacks to less than the archive says/)
   })
 
+  it('refuses a part whose bytes are not the ones its author saved, stored or deflated', async () => {
+    const sheet = text(
+      inlineSheet([
+        ['respondent', 'relatives held'],
+        ['R-7', '3'],
+      ]),
+    )
+    const workbook = { name: 'xl/workbook.xml', data: WORKBOOK }
+    const sound = zipOf([workbook, { name: 'xl/worksheets/sheet1.xml', data: sheet, stored: true }])
+    expect(await rowsOf(written(sound))).toEqual([
+      ['respondent', 'relatives held'],
+      ['R-7', '3'],
+    ])
+    // One digit changed in the stored sheet: the XML is still sound, the size the same.
+    const at = Buffer.from(sound).lastIndexOf('<t>3</t>') + 3
+    const changed = Buffer.from(sound)
+    changed[at] = 0x38
+    expect(await outcome(written(changed))).toMatch(
+      /^import\.bad_xlsx: .*sheet1\.xml is damaged: its checksum is not the one the archive gives/,
+    )
+    // A deflated part that inflates cleanly to the declared size, but to other bytes.
+    const other = Buffer.from(sheet)
+    other[Buffer.from(sheet).lastIndexOf('<t>3</t>') + 3] = 0x38
+    const lying = zipOf([
+      workbook,
+      { name: 'xl/worksheets/sheet1.xml', data: other, crc: zipEntries(sound, 10)[1]?.crc ?? 0 },
+    ])
+    expect(await outcome(written(lying))).toMatch(/^import\.bad_xlsx: .*sheet1\.xml is damaged/)
+  })
+
   it('refuses, before unpacking anything, parts declared larger than the limits, a file too large and too many parts', async () => {
     const small: XlsxLimits = { file: 1024 * 1024, entries: 8, sheet: 100_000, held: 50_000 }
     const sheet = text(inlineSheet(Array.from({ length: 2000 }, (_, i) => [`R-${String(i)}`, 'x'])))
@@ -274,12 +304,8 @@ describe('reading a workbook from outside', () => {
   })
 
   it('gives rows or a stable refusal for any damage to a workbook, never another error and never a hang', async () => {
-    const good = zipOf(
-      await excelParts([
-        ['respondent', 'names'],
-        ...Array.from({ length: 30 }, (_, i) => [`R-${String(i)}`, 'x']),
-      ]),
-    )
+    const rows = [['respondent', 'names'], ...Array.from({ length: 30 }, (_, i) => [`R-${String(i)}`, 'x'])]
+    const good = zipOf(await excelParts(rows))
     const codes = new Set<string>()
     await fc.assert(
       fc.asyncProperty(
@@ -290,9 +316,12 @@ describe('reading a workbook from outside', () => {
         async (flips) => {
           const damaged = Buffer.from(good)
           for (const [at, value] of flips) damaged[at] = value
-          const result = await outcome(written(damaged, 'damaged.xlsx'))
+          const file = written(damaged, 'damaged.xlsx')
+          const result = await outcome(file)
           codes.add(result.split(':')[0] ?? '')
           expect(result).toMatch(/^(read|import\.bad_xlsx|import\.too_large)/)
+          // What still reads is what was written: damage is refused, never read as other values.
+          if (result === 'read') expect(await rowsOf(file)).toEqual(rows)
         },
       ),
       { numRuns: 300, seed: 20261127 },

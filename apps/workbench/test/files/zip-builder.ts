@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib'
 import { zipEntries } from '../../src/files/xlsx-read.ts'
 
 /** ZIP archives built part by part for the tests of reading workbooks from outside, lies included. */
@@ -12,9 +12,11 @@ export interface Part {
   readonly declared?: number
   /** Bytes already deflated (for a bomb too large to deflate here). */
   readonly deflated?: Uint8Array
+  /** The CRC-32 the archive declares, when it lies. */
+  readonly crc?: number
 }
 
-/** A ZIP archive of `parts`, in that order (PKWARE APPNOTE.TXT §4.3). The CRC is left 0: nothing here checks it. */
+/** A ZIP archive of `parts`, in that order (PKWARE APPNOTE.TXT §4.3). */
 export function zipOf(parts: readonly Part[]): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
@@ -24,11 +26,13 @@ export function zipOf(parts: readonly Part[]): Buffer {
     const body = part.deflated ?? (part.stored === true ? part.data : deflateRawSync(part.data))
     const method = part.stored === true ? 0 : 8
     const size = part.declared ?? part.data.length
+    const crc = part.crc ?? crc32(part.data)
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
     local.writeUInt16LE(20, 4)
     local.writeUInt16LE(0x800, 6)
     local.writeUInt16LE(method, 8)
+    local.writeUInt32LE(crc, 14)
     local.writeUInt32LE(body.length, 18)
     local.writeUInt32LE(size, 22)
     local.writeUInt16LE(name.length, 26)
@@ -38,6 +42,7 @@ export function zipOf(parts: readonly Part[]): Buffer {
     central.writeUInt16LE(20, 6)
     central.writeUInt16LE(0x800, 8)
     central.writeUInt16LE(method, 10)
+    central.writeUInt32LE(crc, 16)
     central.writeUInt32LE(body.length, 20)
     central.writeUInt32LE(size, 24)
     central.writeUInt16LE(name.length, 28)
