@@ -1,14 +1,29 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { createRequire } from 'node:module'
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import ExcelJS from 'exceljs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { straceAvailable } from '../../../../tools/test-support/services.ts'
+import { chromiumAvailable, straceAvailable } from '../../../../tools/test-support/services.ts'
+import { readQuestionnaireFile } from '../../src/intake/questionnaire-file.ts'
+import { readCodebook } from '../../src/workspace/codebook-file.ts'
 import { REQUIRED_COLUMNS } from '../../src/transfer/coded-columns.ts'
 import { PASSPHRASES, tempDir } from '../support.ts'
+import {
+  amanatOk,
+  defaultSubmission,
+  postSubmission,
+  sealSubmission,
+  startTestServer,
+  tokenOf,
+  uploadAttachment,
+  workspaceKeys,
+} from '../support/intake-fixtures.ts'
 import { markedWorkspace } from './support.ts'
+
+const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
 
 /**
  * T18, files outside the workspace: every file the workbench opens for writing, creates, renames or
@@ -16,12 +31,18 @@ import { markedWorkspace } from './support.ts'
  * to write (`--out`). Seen with strace, so a file written and removed again (the unpacked sheet an
  * XLSX reader once kept in the temporary folder) counts as much as one left behind. The system's
  * temporary folder and the home folder are fresh and empty ones, and stay so: only tsx's cache of
- * compiled source, which the checkout's `amanat` runs through, may appear there.
+ * compiled source, which the checkout's `amanat` runs through, may appear there, and, while a
+ * dossier prints, Chromium's own profile, which Playwright makes there and removes.
  */
 
 const AMANAT_MANY = fileURLToPath(new URL('../support/amanat-many.ts', import.meta.url))
 /** tsx's loader, by its URL: the run's own folder is not inside the checkout. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+/** tsx's cache of compiled source in a temporary folder. */
+const tsxCacheIn = (tmp: string) => join(tmp, `tsx-${String(process.getuid?.() ?? 0)}`)
+
+const withBrowser = chromiumAvailable() || process.env.CI === 'true'
 
 /** Flags that make an open a write. */
 const WRITING = /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND/
@@ -59,11 +80,11 @@ function outside(paths: readonly string[], allowed: readonly string[]): string[]
     (path) =>
       !['/dev/null', '/dev/tty'].includes(path) &&
       !path.startsWith('/dev/pts/') &&
+      // A process's own settings in the kernel (Chromium sets its processes' OOM scores there).
+      !/^\/proc\/\d+\//.test(path) &&
       // Fontconfig's index of the system's fonts (charts are drawn with them): file names and
       // glyph coverage, nothing of the data.
       !/^(\/var\/cache\/fontconfig|.*\/\.cache\/fontconfig)\//.test(path) &&
-      // A named output, what is inside it, and its siblings written first and renamed onto it
-      // (`coded.csv.<pid>.tmp`).
       // A named output, what is inside it, and what is written beside it first and renamed onto
       // it (`coded.csv.<pid>.tmp`, `.report.<random>.tmp/`).
       !allowed.some(
@@ -74,6 +95,57 @@ function outside(paths: readonly string[], allowed: readonly string[]): string[]
           path.startsWith(join(dirname(named), `.${basename(named)}.`)),
       ),
   )
+}
+
+/**
+ * Runs `commands` in one process under strace (every process and thread it starts is traced), in
+ * `cwd`, with `home` and `tmp` as its home and temporary folders; resolves to its exit lines, its
+ * output and the paths it wrote, but for the trace's own log. Asynchronous: the intake server it
+ * pulls from runs in this process.
+ */
+async function tracedRun(
+  commands: readonly (readonly string[])[],
+  dirs: { readonly cwd: string; readonly home: string; readonly tmp: string },
+): Promise<{ exits: string[]; stdout: string; stderr: string; written: string[] }> {
+  const log = join(dirs.cwd, 'trace.log')
+  const child = spawn(
+    'strace',
+    [
+      '-f',
+      '--seccomp-bpf',
+      '-qq',
+      '-e',
+      'trace=%file',
+      '-o',
+      log,
+      process.execPath,
+      '--import',
+      TSX,
+      AMANAT_MANY,
+    ],
+    {
+      cwd: dirs.cwd,
+      env: {
+        PATH: process.env.PATH,
+        HOME: dirs.home,
+        TMPDIR: dirs.tmp,
+        AMANAT_COMMANDS: JSON.stringify(commands),
+        ...PASSPHRASES,
+      },
+      timeout: 240_000,
+    },
+  )
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  await once(child, 'close')
+  return {
+    exits: stdout.split('\n').filter((line) => line.startsWith('exit ')),
+    stdout,
+    stderr,
+    written: writtenPaths(readFileSync(log, 'utf8'), dirs.cwd).filter((path) => path !== log),
+  }
 }
 
 describe.runIf(straceAvailable())(
@@ -91,7 +163,7 @@ describe.runIf(straceAvailable())(
       files = tempDir()
       home = tempDir()
       tmp = tempDir()
-      tsxCache = join(tmp, `tsx-${String(process.getuid?.() ?? 0)}`)
+      tsxCache = tsxCacheIn(tmp)
       // A contact list and coded data as a partner would send them: workbooks, sheets before strings.
       const people = new ExcelJS.Workbook()
       const sheet = people.addWorksheet('people')
@@ -121,7 +193,7 @@ describe.runIf(straceAvailable())(
       await coded.xlsx.writeFile(join(files, 'coded.xlsx'))
     })
 
-    it('imports, exports, reports and backs up touching only the workspace and the named outputs', () => {
+    it('imports, exports, reports and backs up touching only the workspace and the named outputs', async () => {
       const out = join(files, 'out')
       mkdirSync(out)
       const outputs = ['coded.xlsx.age', 'coded.csv', 'report', 'backup.age'].map((name) => join(out, name))
@@ -134,49 +206,81 @@ describe.runIf(straceAvailable())(
         ['report', '--workspace', workspace, '--out', report],
         ['backup', '--workspace', workspace, '--out', backup],
       ]
-      // One process runs them all, under strace: every process and thread it starts is traced.
-      const log = join(files, 'trace.log')
-      const run = spawnSync(
-        'strace',
-        [
-          '-f',
-          '--seccomp-bpf',
-          '-qq',
-          '-e',
-          'trace=%file',
-          '-o',
-          log,
-          process.execPath,
-          '--import',
-          TSX,
-          AMANAT_MANY,
-        ],
-        {
-          cwd: files,
-          encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH,
-            HOME: home,
-            TMPDIR: tmp,
-            AMANAT_COMMANDS: JSON.stringify(commands),
-            ...PASSPHRASES,
-          },
-          timeout: 240_000,
-        },
-      )
-      expect(
-        run.stdout.split('\n').filter((line) => line.startsWith('exit ')),
-        run.stderr,
-      ).toEqual(commands.map(() => 'exit 0'))
-      expect(
-        outside(writtenPaths(readFileSync(log, 'utf8'), files), [workspace, tsxCache, log, ...outputs]),
-      ).toEqual([])
+      const { exits, stderr, written } = await tracedRun(commands, { cwd: files, home, tmp })
+      expect(exits, stderr).toEqual(commands.map(() => 'exit 0'))
+      expect(outside(written, [workspace, tsxCache, ...outputs])).toEqual([])
       // The runs reached the data: the plaintext export holds the marked respondent.
       expect(readFileSync(plain, 'utf8')).toContain(marker)
       // Nothing was left in the temporary or home folder but tsx's compiled source.
       expect(readdirSync(tmp).filter((name) => join(tmp, name) !== tsxCache)).toEqual([])
       expect(readdirSync(home)).toEqual([])
     }, 300_000)
+
+    it.runIf(withBrowser)(
+      "pulls from the intake server and prints a dossier touching only the workspace, the dossier and Chromium's own profile",
+      async () => {
+        const pulled = 'WRITESOUT2'
+        const { dir: ws, marked } = await markedWorkspace({
+          respondents: 2,
+          markers: ['WRITESOUT3'],
+          markedConsent: ['aggregate', 'share_with_lawyer'],
+        })
+        const [cwd, home, tmp, serverData] = [tempDir(), tempDir(), tempDir(), tempDir()]
+        const server = await startTestServer(serverData)
+        try {
+          // Published and invited untraced; a submission with an attachment waits on the server.
+          const credential = ['--server', server.url, '--credential', server.credential]
+          await amanatOk(['publish', 'default', '--workspace', ws, ...credential], PASSPHRASES)
+          const [link] = (
+            await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'], PASSPHRASES)
+          ).stdout
+          const keys = workspaceKeys(ws)
+          const recipients = [keys.analystRecipient, keys.backupRecipient]
+          const token = tokenOf(link ?? '')
+          const photo = new Uint8Array(Buffer.from(`synthetic image bytes ${pulled}`))
+          const attachment = await uploadAttachment(server.url, token, photo, recipients)
+          await postSubmission(
+            server.url,
+            token,
+            await sealSubmission(
+              defaultSubmission(questionnaire, `${pulled} story`, {
+                attachments: [attachment],
+                answers: {
+                  ...defaultSubmission(questionnaire, '').answers,
+                  story: `${pulled} story`,
+                  evidence: [attachment.upload],
+                },
+              }),
+              recipients,
+            ),
+          )
+
+          const dossier = join(cwd, 'dossier.pdf')
+          const commands = [
+            ['pull', '--workspace', ws, '--server', server.url],
+            ['dossier', '--workspace', ws, '--respondent', marked[0]?.key ?? '', '--out', dossier],
+          ]
+          const { exits, stdout, stderr, written } = await tracedRun(commands, { cwd, home, tmp })
+          expect(exits, stderr).toEqual(commands.map(() => 'exit 0'))
+          // Chromium's own profile, which Playwright makes in the temporary folder and removes
+          // (the dossier test searches it for the page's words: none), is the one thing beside.
+          const inChromiumProfile = (path: string) =>
+            path.startsWith(tmp + sep) &&
+            /^playwright(_chromiumdev_profile|-artifacts)-\w+$/.test(relative(tmp, path).split(sep)[0] ?? '')
+          expect(
+            outside(written, [ws, tsxCacheIn(tmp), dossier]).filter((path) => !inChromiumProfile(path)),
+          ).toEqual([])
+          // The runs reached the data: the submission and its attachment came in.
+          expect(stdout).toContain('imported: 1 (attachments: 1)')
+          expect(readFileSync(dossier).subarray(0, 5).toString()).toBe('%PDF-')
+          expect(readdirSync(tmp).filter((name) => join(tmp, name) !== tsxCacheIn(tmp))).toEqual([])
+          expect(readdirSync(home)).toEqual([])
+        } finally {
+          await server.close()
+        }
+      },
+      300_000,
+    )
 
     it('sees a write outside: the check is not blind', () => {
       const [cwd, elsewhere] = [tempDir(), tempDir()]
