@@ -14,8 +14,11 @@ export const CHROMIUM = process.env.AMANAT_CHROMIUM ?? '/usr/bin/chromium'
  */
 export const CHROMIUM_NO_HOME = '/dev/null/amanat-chromium-keeps-nothing'
 
+const MM_PER_INCH = 25.4
+const A4 = { width: 210, height: 297 }
+
 /**
- * Prints a self-contained HTML page to PDF with the real Chromium (playwright-core `page.pdf`).
+ * Prints a self-contained HTML page to PDF (A4) with the real Chromium, driven by playwright-core.
  * Every network request is refused, so nothing in the page can reach out. The page lives in an
  * off-the-record context, so Chromium keeps what it shows in memory only: a persistent profile,
  * used before, wrote the page's title (the person's pseudonym) into its session file on the disk
@@ -39,11 +42,21 @@ export async function printPdf(
       const page = await context.newPage()
       await page.route('**/*', (route) => route.abort())
       await page.setContent(html, { waitUntil: 'load' })
-      pdf = await page.pdf({
-        format: 'A4',
+      // Not `page.pdf()`: Playwright asks Chromium for the PDF as a stream, which Chromium
+      // writes to a file in the temporary folder (`.org.chromium.Chromium.*`), in clear, and
+      // unlinks once read. Asked for it in the answer itself, it writes nothing.
+      const devtools = await context.newCDPSession(page)
+      const { data } = await devtools.send('Page.printToPDF', {
+        transferMode: 'ReturnAsBase64',
         printBackground: true,
-        margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' },
+        paperWidth: A4.width / MM_PER_INCH,
+        paperHeight: A4.height / MM_PER_INCH,
+        marginTop: 15 / MM_PER_INCH,
+        marginBottom: 15 / MM_PER_INCH,
+        marginLeft: 12 / MM_PER_INCH,
+        marginRight: 12 / MM_PER_INCH,
       })
+      pdf = new Uint8Array(Buffer.from(data, 'base64'))
     } finally {
       await context.close()
     }

@@ -21,6 +21,13 @@ import {
   uploadAttachment,
   workspaceKeys,
 } from '../support/intake-fixtures.ts'
+import {
+  pageWrite,
+  PASSPHRASE,
+  rawRequest,
+  sessionCookie,
+  workspaceWithPulledTestimony,
+} from '../ui/support.ts'
 import { markedWorkspace } from './support.ts'
 
 const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
@@ -97,16 +104,25 @@ function outside(paths: readonly string[], allowed: readonly string[]): string[]
   )
 }
 
+/** What a traced run did: its exit lines, its output, and the paths it wrote (but for the trace's own log). */
+interface Traced {
+  readonly exits: string[]
+  readonly stdout: string
+  readonly stderr: string
+  readonly written: string[]
+}
+
 /**
- * Runs `commands` in one process under strace (every process and thread it starts is traced), in
- * `cwd`, with `home` and `tmp` as its home and temporary folders; resolves to its exit lines, its
- * output and the paths it wrote, but for the trace's own log. Asynchronous: the intake server it
- * pulls from runs in this process.
+ * Starts `commands` in one process under strace (every process and thread it starts is traced), in
+ * `cwd`, with `home` and `tmp` as its home and temporary folders. `line` resolves to the first
+ * line of its output that matches; `stop` sends the traced process SIGTERM (strace itself holds
+ * fatal signals while it writes to a file); `finished` resolves once it ended. Asynchronous: the
+ * intake server it pulls from runs in this process.
  */
-async function tracedRun(
+function startTraced(
   commands: readonly (readonly string[])[],
   dirs: { readonly cwd: string; readonly home: string; readonly tmp: string },
-): Promise<{ exits: string[]; stdout: string; stderr: string; written: string[] }> {
+): { line(pattern: RegExp): Promise<string>; stop(): void; finished: Promise<Traced> } {
   const log = join(dirs.cwd, 'trace.log')
   const child = spawn(
     'strace',
@@ -139,13 +155,39 @@ async function tracedRun(
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  await once(child, 'close')
-  return {
+  const finished = once(child, 'close').then(() => ({
     exits: stdout.split('\n').filter((line) => line.startsWith('exit ')),
     stdout,
     stderr,
     written: writtenPaths(readFileSync(log, 'utf8'), dirs.cwd).filter((path) => path !== log),
+  }))
+  return {
+    finished,
+    line: (pattern) =>
+      new Promise((resolve, reject) => {
+        const look = () => {
+          const found = stdout.split('\n').find((line) => pattern.test(line))
+          if (found === undefined) return false
+          child.stdout.off('data', look)
+          resolve(found)
+          return true
+        }
+        if (!look()) child.stdout.on('data', look)
+        void finished.then(() => reject(new Error(`ended without ${String(pattern)}: ${stderr}`)))
+      }),
+    stop: () => {
+      const traced = readFileSync(`/proc/${String(child.pid)}/task/${String(child.pid)}/children`, 'utf8')
+      process.kill(Number(traced.trim().split(' ')[0]), 'SIGTERM')
+    },
   }
+}
+
+/** Runs `commands` under strace to their end (see {@link startTraced}). */
+function tracedRun(
+  commands: readonly (readonly string[])[],
+  dirs: { readonly cwd: string; readonly home: string; readonly tmp: string },
+): Promise<Traced> {
+  return startTraced(commands, dirs).finished
 }
 
 describe.runIf(straceAvailable())(
@@ -263,10 +305,13 @@ describe.runIf(straceAvailable())(
           const { exits, stdout, stderr, written } = await tracedRun(commands, { cwd, home, tmp })
           expect(exits, stderr).toEqual(commands.map(() => 'exit 0'))
           // Chromium's own profile, which Playwright makes in the temporary folder and removes
-          // (the dossier test searches it for the page's words: none), is the one thing beside.
+          // (the dossier test searches it for the page's words: none), and the folder of the
+          // socket by which a second Chromium would find the first are the only things beside.
           const inChromiumProfile = (path: string) =>
             path.startsWith(tmp + sep) &&
-            /^playwright(_chromiumdev_profile|-artifacts)-\w+$/.test(relative(tmp, path).split(sep)[0] ?? '')
+            /^(playwright(_chromiumdev_profile|-artifacts)-\w+|org\.chromium\.Chromium\.\w{6})$/.test(
+              relative(tmp, path).split(sep)[0] ?? '',
+            )
           expect(
             outside(written, [ws, tsxCacheIn(tmp), dossier]).filter((path) => !inChromiumProfile(path)),
           ).toEqual([])
@@ -281,6 +326,66 @@ describe.runIf(straceAvailable())(
       },
       300_000,
     )
+
+    it('serves the workbench, whose page unlocks, reads, searches, reports, pulls, codes and locks, touching only the workspace', async () => {
+      const [cwd, home, tmp] = [tempDir(), tempDir(), tempDir()]
+      const ws = join(tempDir(), 'ws')
+      const stage = await workspaceWithPulledTestimony(ws, tempDir())
+      try {
+        await stage.submit('WRITESOUT4 waiting on the server')
+        const run = startTraced([['workbench', '--workspace', ws]], { cwd, home, tmp })
+        const url = new URL((await run.line(/^workbench: http/)).slice('workbench: '.length))
+        const workbench = { url: url.href, origin: url.origin }
+        const cookie = await sessionCookie(workbench)
+        const call = async (path: string, body?: unknown) => {
+          const response = await rawRequest(url.origin, `/api${path}`, {
+            ...(body === undefined ? {} : { method: 'POST', body }),
+            headers: body === undefined ? { cookie } : pageWrite(url.origin, cookie),
+          })
+          expect(response.status, `${path}: ${response.body}`).toBe(200)
+          return response
+        }
+        await call('/unlock', { passphrase: PASSPHRASE })
+        const state = JSON.parse((await call('/state')).body) as { profiles: { id: string }[] }
+        await call('/profile', { analystId: state.profiles[0]?.id })
+        const pulled = JSON.parse((await call('/intake/pull', { server: stage.url })).body) as {
+          imported: number
+        }
+        expect(pulled.imported).toBe(1)
+        const list = JSON.parse((await call('/testimonies')).body) as {
+          items: { respondentId: string; testimonyId: string }[]
+        }
+        expect(list.items).toHaveLength(2)
+        for (const row of list.items) {
+          const testimony = JSON.parse(
+            (await call(`/testimonies/${row.respondentId}/${row.testimonyId}`)).body,
+          ) as {
+            attachments: { id: string }[]
+            testimony: { version: number }
+          }
+          for (const attachment of testimony.attachments)
+            await call(`/respondents/${row.respondentId}/attachments/${attachment.id}`)
+          await call(`/testimonies/${row.respondentId}/${row.testimonyId}/translation`, {
+            translation: { language: 'en', text: 'WRITESOUT5 translated' },
+            version: testimony.testimony.version,
+          })
+        }
+        await call(`/search?q=${encodeURIComponent('WRITESOUT4')}`)
+        await call('/dashboard?lang=en')
+        await call('/report', { lang: 'en' })
+        await call('/lock', {})
+        run.stop()
+        const { exits, stderr, written } = await run.finished
+        expect(exits, stderr).toEqual(['exit 0'])
+        expect(outside(written, [ws, tsxCacheIn(tmp)])).toEqual([])
+        // The trace saw the work: the report was written into the workspace.
+        expect(written).toContain(join(ws, 'report', 'en'))
+        expect(readdirSync(tmp).filter((name) => join(tmp, name) !== tsxCacheIn(tmp))).toEqual([])
+        expect(readdirSync(home)).toEqual([])
+      } finally {
+        await stage.close()
+      }
+    }, 300_000)
 
     it('sees a write outside: the check is not blind', () => {
       const [cwd, elsewhere] = [tempDir(), tempDir()]

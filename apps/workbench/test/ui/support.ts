@@ -143,7 +143,7 @@ export function pageWrite(origin: string, cookie?: string): Record<string, strin
 }
 
 /** Exchanges the link's token; returns the `name=value` cookie. */
-export async function sessionCookie(workbench: RunningWorkbench): Promise<string> {
+export async function sessionCookie(workbench: Pick<RunningWorkbench, 'url' | 'origin'>): Promise<string> {
   const token = new URL(workbench.url).hash.slice('#token='.length)
   const response = await rawRequest(workbench.origin, '/api/session', {
     method: 'POST',
