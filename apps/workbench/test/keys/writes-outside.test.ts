@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createRequire } from 'node:module'
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import ExcelJS from 'exceljs'
@@ -235,22 +235,63 @@ describe.runIf(straceAvailable())(
       await coded.xlsx.writeFile(join(files, 'coded.xlsx'))
     })
 
-    it('imports, exports, reports and backs up touching only the workspace and the named outputs', async () => {
+    it('imports, exports, tells, searches, counts, reports, backs up, travels, restores and erases touching only the workspace and the named outputs', async () => {
       const out = join(files, 'out')
       mkdirSync(out)
-      const outputs = ['coded.xlsx.age', 'coded.csv', 'report', 'backup.age'].map((name) => join(out, name))
-      const [sealed, plain, report, backup] = outputs as [string, string, string, string]
+      const outputs = ['coded.xlsx.age', 'coded.csv', 'report', 'backup.age', 'travel', 'restored'].map(
+        (name) => join(out, name),
+      )
+      const [sealed, plain, report, backup, travel, restored] = outputs as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ]
+      const storyFile = join(files, 'story.txt')
+      writeFileSync(storyFile, `A synthetic story told under a pseudonym, ${marker}.`)
       const commands = [
         ['import', join(files, 'coded.xlsx'), '--workspace', workspace],
         ['vault', 'import', '--workspace', workspace, '--file', join(files, 'people.xlsx')],
         ['export', '--workspace', workspace, '--format', 'xlsx', '--out', sealed],
         ['export', '--workspace', workspace, '--format', 'csv', '--plaintext', '--out', plain],
+        [
+          'story',
+          'add',
+          '--workspace',
+          workspace,
+          '--respondent',
+          `KEY-${marker}`,
+          '--title',
+          'A story',
+          '--text-file',
+          storyFile,
+        ],
+        ['search', '--workspace', workspace, marker],
+        ['stats', '--workspace', workspace, '--by', 'residence_country', '--release', 'writes-outside'],
         ['report', '--workspace', workspace, '--out', report],
         ['backup', '--workspace', workspace, '--out', backup],
+        ['travel', '--workspace', workspace, '--out', travel],
+        [
+          'restore',
+          '--backup',
+          backup,
+          '--identity',
+          join(workspace, 'backup-identity.age'),
+          '--to',
+          restored,
+        ],
+        ['erase', '--workspace', workspace, '--respondent', `KEY-${marker}`],
       ]
       const { exits, stderr, written } = await tracedRun(commands, { cwd: files, home, tmp })
       expect(exits, stderr).toEqual(commands.map(() => 'exit 0'))
-      expect(outside(written, [workspace, tsxCache, ...outputs])).toEqual([])
+      // An erasure leaves its mark beside the backups (docs/erasure.md): named outputs too.
+      const marks = readdirSync(out)
+        .filter((name) => /^amanat-erasure-.*\.age$/.test(name))
+        .map((name) => join(out, name))
+      expect(marks).toHaveLength(1)
+      expect(outside(written, [workspace, tsxCache, ...outputs, ...marks])).toEqual([])
       // The runs reached the data: the plaintext export holds the marked respondent.
       expect(readFileSync(plain, 'utf8')).toContain(marker)
       // Nothing was left in the temporary or home folder but tsx's compiled source.
