@@ -11,12 +11,22 @@ export type Child = Node | string | null | undefined | false
  * Creates an element. Attributes with `true` are set empty, `false`/`null`/`undefined` are left
  * out; children that are strings become text nodes, falsy ones are skipped.
  */
+/**
+ * Controls the browser must not remember. With `autocomplete="off"` the browser neither keeps what
+ * was typed in its form history (the profile's "Web Data" file) nor saves the controls' state for
+ * restoring the tab: without it, Chromium wrote the respondent's choices (the country, the kind of
+ * harassment, the channel: every select) into the session files of the phone's profile as they
+ * answered. Every control `h` makes is off unless it says otherwise.
+ */
+const FORGOTTEN = new Set<string>(['form', 'input', 'select', 'textarea'])
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attributes: Readonly<Record<string, Attribute>> = {},
   ...children: readonly Child[]
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag)
+  if (FORGOTTEN.has(tag) && !('autocomplete' in attributes)) element.setAttribute('autocomplete', 'off')
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value === null || value === undefined) continue
     element.setAttribute(name, value === true ? '' : String(value))
@@ -42,6 +52,3 @@ export function on<E extends HTMLElement, T extends keyof HTMLElementEventMap>(
   element.addEventListener(type, listener)
   return element
 }
-
-/** Keeps typed answers out of the browser's form-history store (the profile's "Web Data" file). */
-export const NO_AUTOFILL = { autocomplete: 'off' } as const

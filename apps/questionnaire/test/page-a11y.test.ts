@@ -60,12 +60,22 @@ describe.skipIf(!(chromiumAvailable() && ageCliAvailable()))('accessibility of t
     await stage.close()
   })
 
-  it('has no WCAG 2.1 AA violation and no overflow on any screen, in English and Uyghur', async () => {
+  it('has no WCAG 2.1 AA violation, no overflow and no control the browser keeps on any screen, in English and Uyghur', async () => {
     const { page } = browser
     const report: Record<string, string[]> = {}
+    // Controls whose state the browser would keep: without autocomplete="off" (on the control or
+    // its form) Chromium writes a select's choice and a field's text into the profile's session
+    // files as the respondent answers, and they stay on the phone.
+    const remembered: string[] = []
     const check = async (name: string) => {
       report[name] = await violations(page)
       expect(await overflows(page), `${name} overflows 320 px`).toBe(false)
+      const kept = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea')]
+          .filter((control) => control.getAttribute('autocomplete') !== 'off' && (control as HTMLInputElement).form?.getAttribute('autocomplete') !== 'off')
+          .map((control) => `${control.tagName.toLowerCase()}#${control.id}`),
+      )
+      for (const control of kept) if (!remembered.includes(control)) remembered.push(control)
     }
     await page.goto(`${stage.server.url}/`)
     await page.waitForSelector('#invite-code')
@@ -123,6 +133,7 @@ describe.skipIf(!(chromiumAvailable() && ageCliAvailable()))('accessibility of t
     // 3 invite screens, 6 pages and one error state in each of two languages, thanks, refusal.
     expect(Object.keys(report)).toHaveLength(19)
     expect(report).toEqual(Object.fromEntries(Object.keys(report).map((k) => [k, []])))
+    expect(remembered).toEqual([])
   })
 
   it('the axe harness does find violations where there are some', async () => {

@@ -1,5 +1,5 @@
 import { PartialDate, type DatePrecision, type Question } from '@amanat/domain'
-import { h, NO_AUTOFILL, on } from '../dom.ts'
+import { h, on } from '../dom.ts'
 import { asciiDigits, type FieldContext } from './context.ts'
 import { errorId, fieldsetQuestion, helpId } from './shell.ts'
 
@@ -38,7 +38,6 @@ export function renderDate(question: DateQuestion, ctx: FieldContext): HTMLEleme
   const examples = dateExamples(question.precisions)
   const hintId = `${ctx.domId}-format`
   const input = h('input', {
-    ...NO_AUTOFILL,
     type: 'text',
     id: `${ctx.domId}-input`,
     inputmode: 'numeric',

@@ -1,5 +1,5 @@
 import type { Question } from '@amanat/domain'
-import { h, NO_AUTOFILL, on } from '../dom.ts'
+import { h, on } from '../dom.ts'
 import type { FieldContext } from './context.ts'
 import { controlAttributes, labelledQuestion } from './shell.ts'
 
@@ -9,7 +9,6 @@ type LongText = Extract<Question, { kind: 'long_text' }>
 export function renderLongText(question: LongText, ctx: FieldContext): HTMLElement {
   const area = h('textarea', {
     ...controlAttributes(ctx, question),
-    ...NO_AUTOFILL,
     dir: 'auto',
     rows: 8,
     maxlength: question.maxLength,

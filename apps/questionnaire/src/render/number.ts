@@ -1,5 +1,5 @@
 import type { Question } from '@amanat/domain'
-import { h, NO_AUTOFILL, on } from '../dom.ts'
+import { h, on } from '../dom.ts'
 import { asciiDigits, type FieldContext } from './context.ts'
 import { controlAttributes, labelledQuestion } from './shell.ts'
 
@@ -21,7 +21,6 @@ export function parseNumber(input: string): number | null {
 export function renderNumber(question: NumberQuestion, ctx: FieldContext): HTMLElement {
   const input = h('input', {
     ...controlAttributes(ctx, question),
-    ...NO_AUTOFILL,
     type: 'text',
     inputmode: question.integer ? 'numeric' : 'decimal',
     dir: 'ltr',

@@ -1,5 +1,5 @@
 import type { Question } from '@amanat/domain'
-import { h, NO_AUTOFILL, on } from '../dom.ts'
+import { h, on } from '../dom.ts'
 import type { FieldContext } from './context.ts'
 import { controlAttributes, labelledQuestion } from './shell.ts'
 
@@ -9,7 +9,6 @@ type ShortText = Extract<Question, { kind: 'short_text' }>
 export function renderShortText(question: ShortText, ctx: FieldContext): HTMLElement {
   const input = h('input', {
     ...controlAttributes(ctx, question),
-    ...NO_AUTOFILL,
     type: 'text',
     dir: 'auto',
     maxlength: question.maxLength,

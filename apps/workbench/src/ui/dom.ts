@@ -9,12 +9,22 @@
 type Attribute = string | number | boolean | null | undefined
 export type Child = Node | string | null | undefined | false
 
+/**
+ * Controls the browser must not remember. With `autocomplete="off"` Chromium and Firefox neither
+ * keep what was typed in their form history nor save the controls' state for restoring the tab:
+ * without it, Chromium wrote a translation being drafted, a case story and an interview's account
+ * into the analyst's profile (`Default/Sessions/`), outside the encrypted workspace. Every control
+ * `h` makes is off unless it says otherwise.
+ */
+const FORGOTTEN = new Set<string>(['form', 'input', 'select', 'textarea'])
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attributes: Readonly<Record<string, Attribute>> = {},
   ...children: readonly (Child | readonly Child[])[]
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag)
+  if (FORGOTTEN.has(tag) && !('autocomplete' in attributes)) element.setAttribute('autocomplete', 'off')
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false || value === null || value === undefined) continue
     element.setAttribute(name, value === true ? '' : String(value))

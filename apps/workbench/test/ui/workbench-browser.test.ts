@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
@@ -9,6 +9,7 @@ import { stepsDependOnEachOther } from '../../../../tools/test-support/steps.ts'
 import { REPO_PATHS } from '../../src/intake/repo-paths.ts'
 import type { RunningWorkbench } from '../../src/server/workbench-server.ts'
 import { openWorkspace } from '../../src/workspace/workspace.ts'
+import { filesBelow } from '../support.ts'
 import { tempDir } from '../support/intake-fixtures.ts'
 import {
   codebookWithNewType,
@@ -736,6 +737,36 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     const local = (url: string) =>
       url.startsWith(`${workbench.origin}/`) || url.startsWith(`blob:${workbench.origin}/`)
     expect(requests.filter((url) => !local(url))).toEqual([])
+  })
+
+  it('left nothing the analyst read or typed in the browser’s profile', async () => {
+    // The analyst's own browser keeps a profile on the disk, outside the workspace: its cache,
+    // history, autofill and session files must hold nothing of what the workbench showed or what
+    // was typed into it (every answer is no-store; no form is one the browser remembers).
+    await browser.close()
+    const shown = [
+      STORY_UG,
+      STORY_ZH,
+      SECOND_STORY,
+      INTERVIEW_STORY,
+      TRANSLATION_DRAFT,
+      PASSPHRASE,
+      'wxid_syn_browsertest',
+      'Vaultmarker Synthetic',
+      '+90 555 010 99 88',
+      'This-tab town',
+      'Threats over the phone',
+      'Synthetic story.',
+    ]
+    const files = filesBelow(browser.profileDir)
+    expect(files.length).toBeGreaterThan(20)
+    const found = files.flatMap((file) => {
+      const bytes = readFileSync(file)
+      return shown
+        .filter((text) => bytes.includes(Buffer.from(text)) || bytes.includes(Buffer.from(text, 'utf16le')))
+        .map((text) => `${text} in ${relative(browser.profileDir, file)}`)
+    })
+    expect(found).toEqual([])
   })
 
   it('recorded the coding in the workspace, under the analyst who did it', async () => {
