@@ -50,8 +50,9 @@ export function createWorkbenchApp(deps: WorkbenchAppDeps): Hono {
     if (!session.knows(getCookie(c, SESSION_COOKIE))) {
       return refusal(401, 'session.none', 'Open the workbench with the link it printed.')
     }
-    // The state poll is not activity: an open page nobody touches must still lock.
-    if (c.req.path === '/api/state') return next()
+    // The state poll is not activity: an open page nobody touches must still lock. Nor is the
+    // lock, which waits for the requests being answered and so must not be one of them.
+    if (c.req.path === '/api/state' || c.req.path === '/api/lock') return next()
     return session.during(next)
   }
   app.use('/api/*', requireSession)

@@ -12,8 +12,14 @@ import type { OpenedWorkspace } from './opened-workspace.ts'
  * cookie; the token is then spent. The **lock** holds the workspace: unlocking derives the keys
  * from the passphrase (the same path as the CLI), and locking — by hand, or after an idle period
  * — closes the store and drops every reference to the keys. A locked session keeps its cookie,
- * so the page can ask for the passphrase again without a new link.
+ * so the page can ask for the passphrase again without a new link. Locking refuses new work at
+ * once and lets the requests already being answered finish first (for up to
+ * {@link LOCK_WAIT_MS}): a pull or a report under way when the analyst presses "Lock", or stops
+ * the workbench, completes instead of failing half way.
  */
+
+/** How long a lock waits for the requests being answered before it closes the store anyway. */
+export const LOCK_WAIT_MS = 30_000
 
 /** 32 random bytes, base64url: the one-time link token and each session cookie. */
 function secret(): string {
@@ -54,6 +60,10 @@ export class UiSession {
   #idleTimer: NodeJS.Timeout | null = null
   /** Requests being answered: the idle lock waits for them (a long pull is not idleness). */
   #inFlight = 0
+  /** Told when no request is being answered any more. */
+  #settled: (() => void)[] = []
+  /** A lock closing the store: an unlock waits for it. */
+  #locking: Promise<void> | null = null
 
   constructor(options: SessionOptions) {
     this.#options = options
@@ -86,6 +96,7 @@ export class UiSession {
 
   /** Unlocks with `passphrase` (one attempt at a time). Already unlocked: checks nothing, returns the state. */
   async unlock(passphrase: string): Promise<Unlocked> {
+    await this.#locking?.catch(() => undefined)
     if (this.#unlocked !== null) return this.#unlocked
     if (this.#unlocking !== null) throw usageError('session.busy', 'The workspace is being unlocked already.')
     this.#unlocking = this.#options.open(passphrase).then(async (opened) => {
@@ -123,18 +134,43 @@ export class UiSession {
       return await work()
     } finally {
       this.#inFlight--
+      if (this.#inFlight === 0) for (const settled of this.#settled.splice(0)) settled()
       this.touch()
     }
   }
 
-  /** Closes the workspace and forgets it (after an unlock in progress, if any). Safe to call when locked. */
+  /**
+   * Forgets the workspace at once (new requests find it locked), lets the requests being answered
+   * finish (for up to {@link LOCK_WAIT_MS}), then closes it; after an unlock in progress, if any.
+   * Safe to call when locked. Not to be called from inside {@link during}: it would wait for itself.
+   */
   async lock(): Promise<void> {
     await this.#unlocking?.catch(() => undefined)
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer)
     this.#idleTimer = null
     const open = this.#unlocked
     this.#unlocked = null
-    if (open !== null) await open.opened.close()
+    if (open === null) return this.#locking ?? undefined
+    const locking = this.#answered().then(() => open.opened.close())
+    this.#locking = locking
+    try {
+      await locking
+    } finally {
+      if (this.#locking === locking) this.#locking = null
+    }
+  }
+
+  /** Resolves once no request is being answered, or after {@link LOCK_WAIT_MS}. */
+  #answered(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, LOCK_WAIT_MS)
+      timer.unref()
+      this.#settled.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
   }
 
   /** Locks and spends every token and cookie: the server is going away. */

@@ -16,6 +16,7 @@ import {
   sessionCookie,
   startTestWorkbench,
   workspaceWithPulledTestimony,
+  type IntakeStage,
 } from './support.ts'
 
 /** An incident as the coding form sends it. */
@@ -498,5 +499,63 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
     const { code, terminal } = await amanat(['workbench', '--workspace', ws, '--idle-minutes', '0'])
     expect(code).toBe(2)
     expect(terminal.stderr.join('\n')).toContain('usage.bad_idle_minutes')
+  })
+})
+
+describe('amanat workbench: a lock pressed while a pull is under way', () => {
+  const temp = tempDir('wb-lock-pull')
+  const ws = `${temp.dir}/ws`
+  let stage: IntakeStage
+  let workbench: RunningWorkbench
+
+  beforeAll(async () => {
+    stage = await workspaceWithPulledTestimony(ws, `${temp.dir}/intake`)
+    for (let i = 0; i < 40; i++) await stage.submit(`Synthetic account ${String(i)} waiting to be pulled.`)
+    workbench = await startTestWorkbench(ws)
+  })
+  afterAll(async () => {
+    await workbench.close()
+    await stage.close()
+    temp.cleanup()
+  })
+
+  it('lets the pull finish, then locks: nothing fails half way and nothing is pulled twice', async () => {
+    const cookie = await sessionCookie(workbench)
+    const post = (path: string, body: unknown) =>
+      rawRequest(workbench.origin, path, {
+        method: 'POST',
+        headers: pageWrite(workbench.origin, cookie),
+        body,
+      })
+    const get = (path: string) => rawRequest(workbench.origin, path, { headers: { cookie } })
+    const choose = async () => {
+      await post('/api/unlock', { passphrase: PASSPHRASE })
+      const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
+      await post('/api/profile', { analystId: state.profiles[0]?.id })
+    }
+    await choose()
+    const order: string[] = []
+    const pulling = post('/api/intake/pull', { server: stage.url }).then((response) => {
+      order.push('pulled')
+      return response
+    })
+    // The lock comes while the pull is being answered (40 submissions take it longer than this).
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const locked = await post('/api/lock', {})
+    order.push('locked')
+    const pulled = await pulling
+    expect(pulled.status, pulled.body).toBe(200)
+    expect(JSON.parse(pulled.body)).toMatchObject({ imported: 40 })
+    expect(locked.status).toBe(200)
+    expect(order).toEqual(['pulled', 'locked'])
+    expect((await get('/api/testimonies')).status).toBe(423)
+
+    await choose()
+    const again = JSON.parse((await post('/api/intake/pull', { server: stage.url })).body) as {
+      imported: number
+    }
+    expect(again.imported).toBe(0)
+    const list = JSON.parse((await get('/api/testimonies?limit=100')).body) as { items: unknown[] }
+    expect(list.items).toHaveLength(41)
   })
 })

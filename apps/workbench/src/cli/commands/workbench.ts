@@ -15,7 +15,9 @@ Serves the workbench's web page on 127.0.0.1 only and prints one line
 this machine: the token is exchanged once for a session cookie and then no longer works. The page
 asks for the workspace passphrase and an analyst profile (the author recorded on every change).
 After a period without use the workbench locks itself: the keys leave memory and the page asks
-for the passphrase again. The page makes no request anywhere but this address. Ctrl-C stops it.
+for the passphrase again. A lock (by hand, after idling, or when Ctrl-C stops the workbench)
+refuses new work at once and lets a pull or a report under way finish first, for up to 30 s.
+The page makes no request anywhere but this address.
 
 Options:
   --workspace <dir>       the workspace (or AMANAT_WORKSPACE)
