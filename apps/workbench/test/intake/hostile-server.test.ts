@@ -23,7 +23,7 @@ import {
   workspaceKeys,
   type TestServer,
 } from '../support/intake-fixtures.ts'
-import { pageWrite, rawRequest, sessionCookie } from '../ui/support.ts'
+import { pageSession } from '../ui/support.ts'
 
 /**
  * The intake server is not trusted (SECURITY-TESTS.md, scenario a: fully compromised, or only
@@ -320,20 +320,8 @@ describe('amanat pull from an intake server that stops answering', () => {
     proxy.handle(() => undefined)
     const workbench = await startWorkbench({ workspaceDir: ws, serverTimeoutMs: 500 })
     try {
-      const cookie = await sessionCookie(workbench)
-      const post = (path: string, body: unknown) =>
-        rawRequest(workbench.origin, path, {
-          method: 'POST',
-          headers: pageWrite(workbench.origin, cookie),
-          body,
-        })
-      expect((await post('/api/unlock', { passphrase: PASSPHRASE })).status).toBe(200)
-      const state = JSON.parse(
-        (await rawRequest(workbench.origin, '/api/state', { headers: { cookie } })).body,
-      ) as {
-        profiles: { id: string }[]
-      }
-      expect((await post('/api/profile', { analystId: state.profiles[0]?.id })).status).toBe(200)
+      const { post, unlockAsFirstProfile } = await pageSession(workbench)
+      await unlockAsFirstProfile()
       const pulled = await post('/api/intake/pull', { server: proxy.url })
       expect(pulled.status).toBe(400)
       expect(JSON.parse(pulled.body)).toMatchObject({ error: 'server.timeout' })

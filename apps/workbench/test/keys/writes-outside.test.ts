@@ -21,13 +21,7 @@ import {
   uploadAttachment,
   workspaceKeys,
 } from '../support/intake-fixtures.ts'
-import {
-  pageWrite,
-  PASSPHRASE,
-  rawRequest,
-  sessionCookie,
-  workspaceWithPulledTestimony,
-} from '../ui/support.ts'
+import { pageSession, workspaceWithPulledTestimony } from '../ui/support.ts'
 import { markedWorkspace } from './support.ts'
 
 const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
@@ -376,19 +370,15 @@ describe.runIf(straceAvailable())(
         await stage.submit('WRITESOUT4 waiting on the server')
         const run = startTraced([['workbench', '--workspace', ws]], { cwd, home, tmp })
         const url = new URL((await run.line(/^workbench: http/)).slice('workbench: '.length))
-        const workbench = { url: url.href, origin: url.origin }
-        const cookie = await sessionCookie(workbench)
+        const page = await pageSession({ url: url.href, origin: url.origin })
         const call = async (path: string, body?: unknown) => {
-          const response = await rawRequest(url.origin, `/api${path}`, {
-            ...(body === undefined ? {} : { method: 'POST', body }),
-            headers: body === undefined ? { cookie } : pageWrite(url.origin, cookie),
-          })
+          const response = await (body === undefined
+            ? page.get(`/api${path}`)
+            : page.post(`/api${path}`, body))
           expect(response.status, `${path}: ${response.body}`).toBe(200)
           return response
         }
-        await call('/unlock', { passphrase: PASSPHRASE })
-        const state = JSON.parse((await call('/state')).body) as { profiles: { id: string }[] }
-        await call('/profile', { analystId: state.profiles[0]?.id })
+        await page.unlockAsFirstProfile()
         const pulled = JSON.parse((await call('/intake/pull', { server: stage.url })).body) as {
           imported: number
         }

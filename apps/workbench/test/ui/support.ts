@@ -7,6 +7,7 @@ import {
   amanatOk,
   defaultSubmission,
   initWorkspace,
+  PASSPHRASE,
   postSubmission,
   sealSubmission,
   startTestServer,
@@ -22,7 +23,7 @@ import {
  * (fetch cannot).
  */
 
-export { PASSPHRASE } from '../support/intake-fixtures.ts'
+export { PASSPHRASE }
 
 /** A synthetic account mixing Uyghur, Chinese and English, as real ones do. No real person. */
 export const STORY_UG = 'ئاكامنى ساقچىلار ئۈرۈمچىدە تەھدىت قىلدى'
@@ -154,6 +155,37 @@ export async function sessionCookie(workbench: Pick<RunningWorkbench, 'url' | 'o
   if (response.status !== 200 || setCookie === undefined)
     throw new Error(`token exchange failed: ${String(response.status)} ${response.body}`)
   return setCookie.split(';')[0] ?? ''
+}
+
+/** What the page does over its session: reads, same-origin JSON writes, and unlocking. */
+export interface PageSession {
+  readonly cookie: string
+  readonly get: (path: string) => Promise<RawResponse>
+  readonly post: (path: string, body: unknown) => Promise<RawResponse>
+  /** Unlocks with the test passphrase and works as the workspace's first analyst profile. */
+  readonly unlockAsFirstProfile: () => Promise<void>
+}
+
+/** Exchanges the workbench's link token and returns what the page can do with the cookie. */
+export async function pageSession(workbench: Pick<RunningWorkbench, 'url' | 'origin'>): Promise<PageSession> {
+  const cookie = await sessionCookie(workbench)
+  const get = (path: string) => rawRequest(workbench.origin, path, { headers: { cookie } })
+  const post = (path: string, body: unknown) =>
+    rawRequest(workbench.origin, path, { method: 'POST', headers: pageWrite(workbench.origin, cookie), body })
+  const ok = (response: RawResponse, what: string) => {
+    if (response.status !== 200) throw new Error(`${what}: ${String(response.status)} ${response.body}`)
+    return response
+  }
+  return {
+    cookie,
+    get,
+    post,
+    unlockAsFirstProfile: async () => {
+      ok(await post('/api/unlock', { passphrase: PASSPHRASE }), 'unlock')
+      const state = JSON.parse(ok(await get('/api/state'), 'state').body) as { profiles: { id: string }[] }
+      ok(await post('/api/profile', { analystId: state.profiles[0]?.id }), 'profile')
+    },
+  }
 }
 
 /** The default codebook's YAML as `version`, with one more harassment type: `synthetic_new_type`. */

@@ -16,6 +16,7 @@ import {
   sessionCookie,
   startTestWorkbench,
   workspaceWithPulledTestimony,
+  pageSession,
   type IntakeStage,
 } from './support.ts'
 
@@ -520,20 +521,8 @@ describe('amanat workbench: a lock pressed while a pull is under way', () => {
   })
 
   it('lets the pull finish, then locks: nothing fails half way and nothing is pulled twice', async () => {
-    const cookie = await sessionCookie(workbench)
-    const post = (path: string, body: unknown) =>
-      rawRequest(workbench.origin, path, {
-        method: 'POST',
-        headers: pageWrite(workbench.origin, cookie),
-        body,
-      })
-    const get = (path: string) => rawRequest(workbench.origin, path, { headers: { cookie } })
-    const choose = async () => {
-      await post('/api/unlock', { passphrase: PASSPHRASE })
-      const state = JSON.parse((await get('/api/state')).body) as { profiles: { id: string }[] }
-      await post('/api/profile', { analystId: state.profiles[0]?.id })
-    }
-    await choose()
+    const { get, post, unlockAsFirstProfile } = await pageSession(workbench)
+    await unlockAsFirstProfile()
     const order: string[] = []
     const pulling = post('/api/intake/pull', { server: stage.url }).then((response) => {
       order.push('pulled')
@@ -550,7 +539,7 @@ describe('amanat workbench: a lock pressed while a pull is under way', () => {
     expect(order).toEqual(['pulled', 'locked'])
     expect((await get('/api/testimonies')).status).toBe(423)
 
-    await choose()
+    await unlockAsFirstProfile()
     const again = JSON.parse((await post('/api/intake/pull', { server: stage.url })).body) as {
       imported: number
     }
