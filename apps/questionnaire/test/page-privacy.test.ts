@@ -5,8 +5,8 @@ import { base32 } from '@amanat/domain'
 import { ageCliAvailable, chromiumAvailable } from '../../../tools/test-support/services.ts'
 import { launchBrowser, type Browser } from '../../../tools/test-support/browser.ts'
 import { identifyingJpeg, MARKER as IMAGE_MARKER } from './support/images.ts'
-import { control, enter, forward, openStage, waitForThanks, type Stage } from './support/page-harness.ts'
-import { attachment, longText, questionnaire, section, shortText } from './support/questionnaires.ts'
+import { control, enter, forward, openInvite, openStage, waitForThanks, type Stage } from './support/page-harness.ts'
+import { attachment, choice, longText, questionnaire, section, shortText } from './support/questionnaires.ts'
 import type { Invite } from '../src/invite.ts'
 
 /**
@@ -15,9 +15,12 @@ import type { Invite } from '../src/invite.ts'
  * no storage is created; the typed-code mode leaves not even the code).
  */
 
+/** A choice with more options than radio buttons take, so it is a drop-down list. */
+const CIRCUMSTANCES = Array.from({ length: 12 }, (_, i) => `halfway_choice_${String(i + 1).padStart(2, '0')}`)
+
 const privacyTest = questionnaire(
   'privacy-test',
-  section('Words', shortText('place'), longText('story')),
+  section('Words', shortText('place'), longText('story'), choice('circumstance', CIRCUMSTANCES)),
   section('Files', attachment('evidence')),
 )
 
@@ -186,6 +189,28 @@ describe.skipIf(!(chromiumAvailable() && ageCliAvailable()))('the page leaves no
       // its local usage-metrics database. Nowhere else: no page storage, no cache, no form data.
       const allowed = /^(Default\/(History(-journal)?|Sessions\/(Session|Tabs)_\d+|Current Session|Last Session)|segmentation_platform\/ukm_db(-journal)?)$/
       for (const file of hits.get(invite.token) ?? []) expect(file).toMatch(allowed)
+    } finally {
+      await browser.dispose()
+    }
+  })
+
+  it('an answer left half way when the browser closes leaves nothing of it in the profile', async () => {
+    // The respondent types and chooses, then the browser goes (closed, killed, the phone off):
+    // Chromium keeps a tab's form state in its session files unless the controls are
+    // autocomplete="off", and before they all were it kept the choice of every drop-down list.
+    const browser = await launchBrowser()
+    try {
+      const { page } = browser
+      const typed = markers()
+      await openInvite(page, stage.link(await stage.invite()))
+      await enter(page, control('place'), typed[0] ?? '')
+      await enter(page, control('story'), typed[1] ?? '')
+      const chosen = CIRCUMSTANCES[6] ?? ''
+      await page.selectOption(control('circumstance'), chosen)
+      // Chromium hands a tab's changed state to its session a moment later, not at once.
+      await page.waitForTimeout(2000)
+      await browser.close()
+      expect(Object.fromEntries(filesContaining(browser.profileDir, [...typed, chosen]))).toEqual({})
     } finally {
       await browser.dispose()
     }
