@@ -3,7 +3,7 @@ import { identifierFromRow, incidentFromRow, relativeFromRow } from '@amanat/dat
 import { expecting, parseRecord } from './coding.ts'
 import { loadRespondent, loadTestimony, respondentNumber, type TestimonyRef } from './records.ts'
 import type { WorkbenchSession } from './session.ts'
-import type { TestimonyView } from './types.ts'
+import { INLINE_MEDIA_TYPES, type TestimonyView } from './types.ts'
 import { workflowOf } from './workflow.ts'
 
 /**
@@ -49,6 +49,7 @@ export async function readTestimony(session: WorkbenchSession, ref: TestimonyRef
       originalName: a.originalName,
       metadataKept: a.metadataKept,
       available: arrived.has(a.id),
+      inline: INLINE_MEDIA_TYPES.has(a.mediaType),
     })),
     incidents: incidents.map(incidentFromRow),
     relatives: relatives.map(relativeFromRow),

@@ -78,7 +78,20 @@ export interface AttachmentInfo {
   readonly metadataKept: boolean
   /** False when the bytes never arrived (or the respondent was erased). */
   readonly available: boolean
+  /**
+   * Whether the page shows it (a raster image the browser decodes, {@link INLINE_MEDIA_TYPES});
+   * anything else is a download, which the browser saves unencrypted.
+   */
+  readonly inline: boolean
 }
+
+/** Images a browser may show inline; anything else (SVG included: it can hold script) is a download. */
+export const INLINE_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+])
 
 /** Everything the reader shows for one testimony. */
 export interface TestimonyView {

@@ -288,6 +288,49 @@ describe.skipIf(!chromiumAvailable())('amanat workbench in Chromium', () => {
     expect(await axeViolations(page)).toEqual([])
   })
 
+  it('shows photos inline and offers other files as downloads, saying a download leaves the workspace unencrypted', async () => {
+    // Only a photo so far: nothing is a download, and nothing needs saying.
+    await page.locator('.attachments img').first().waitFor()
+    expect(await page.locator('#downloads-in-clear').count()).toBe(0)
+    // The same testimony read once with a PDF beside the photo (as a questionnaire accepting PDFs
+    // would bring): drawn again from the inbox.
+    const reader = new URL(page.url()).hash
+    await page.route(
+      /\/api\/testimonies\/[0-9a-z]+\/[0-9a-z]+$/,
+      async (route) => {
+        if (route.request().method() !== 'GET') return route.continue()
+        const response = await route.fetch()
+        const view = (await response.json()) as { attachments: Record<string, unknown>[] }
+        view.attachments.push({
+          ...view.attachments[0],
+          id: '0'.repeat(26),
+          mediaType: 'application/pdf',
+          originalName: 'synthetic-letter.pdf',
+          inline: false,
+        })
+        await route.fulfill({ response, json: view })
+      },
+      { times: 1 },
+    )
+    await page.evaluate(() => (location.hash = '#/inbox'))
+    await page.locator('table.list tbody tr').first().waitFor()
+    await page.evaluate((hash) => (location.hash = hash), reader)
+    const download = page.locator('.attachments a[download]')
+    await eventually(() => download.textContent()).toBe('synthetic-letter.pdf')
+    expect(await page.locator('.attachments img').count()).toBe(1)
+    expect(await download.getAttribute('aria-describedby')).toBe('downloads-in-clear')
+    expect(await page.locator('#downloads-in-clear').textContent()).toMatch(
+      /saved unencrypted on this computer/,
+    )
+    expect(await axeViolations(page)).toEqual([])
+    // Read again as it is.
+    await page.evaluate(() => (location.hash = '#/inbox'))
+    await page.locator('table.list tbody tr').first().waitFor()
+    await page.evaluate((hash) => (location.hash = hash), reader)
+    await page.locator('.attachments img').first().waitFor()
+    expect(await page.locator('#downloads-in-clear').count()).toBe(0)
+  })
+
   it('refuses an edit made from an older read, and puts the edit back on top of the other tab’s change', async () => {
     const editFirst = (tab: Page) => tab.locator('#incidents li button.link:not(.danger)').first().click()
     await editFirst(page)

@@ -218,11 +218,12 @@ describe('amanat workbench: unlocking, profiles and the idle lock', () => {
   it('serves an attachment from this server only, sandboxed, and edits and removes coded records', async () => {
     const { base, respondentId } = await openFirstTestimony()
     const view = JSON.parse((await get(base)).body) as {
-      attachments: { id: string; available: boolean }[]
+      attachments: { id: string; available: boolean; inline: boolean }[]
       incidents: { id: string }[]
     }
     const [attachment] = view.attachments
     expect(attachment?.available).toBe(true)
+    expect(attachment?.inline).toBe(true)
     const image = await get(`/api/respondents/${respondentId}/attachments/${attachment?.id ?? ''}`)
     expect(image.status).toBe(200)
     expect(image.headers['content-type']).toBe('image/png')

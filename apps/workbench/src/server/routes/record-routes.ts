@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { history } from '../../service/history.ts'
 import { listTestimonies } from '../../service/lists.ts'
 import { attachmentBytes, readTestimony, setTranslation } from '../../service/reader.ts'
+import { INLINE_MEDIA_TYPES } from '../../service/types.ts'
 import { jsonBody, parseWith } from '../api-errors.ts'
 import { SECURITY_HEADERS } from '../http-guards.ts'
 import { BodyVersion, pathId, pathRef, type Work } from './route-kit.ts'
@@ -77,15 +78,12 @@ export function recordRoutes(open: () => Work): Hono {
   return app
 }
 
-/** Images a browser may show inline; anything else (SVG included: it can hold script) is a download. */
-const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif'])
-
 /**
  * An attachment's bytes, from this server only. Shown inline only when it is a raster image; the
  * response is sandboxed in any case, so a file that is not what it claims to be runs nothing.
  */
 function attachmentResponse(mediaType: string, bytes: Uint8Array): Response {
-  const inline = INLINE_TYPES.has(mediaType)
+  const inline = INLINE_MEDIA_TYPES.has(mediaType)
   return new Response(bytes as Uint8Array<ArrayBuffer>, {
     headers: {
       ...SECURITY_HEADERS,

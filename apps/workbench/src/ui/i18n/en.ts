@@ -52,6 +52,8 @@ export const en = {
   readerNarratives: 'Account',
   readerAttachments: 'Attachments',
   notAvailable: 'not available',
+  downloadsInClear:
+    'A file you download is saved unencrypted on this computer, outside the workspace: delete it when you are done.',
   readerTranslation: 'Translation',
   translationLanguage: 'Language of the translation',
   saveTranslation: 'Save the translation',

@@ -51,6 +51,7 @@ export const tr: Catalogue = {
   readerNarratives: 'Anlatım',
   readerAttachments: 'Ekler',
   notAvailable: 'yok',
+  downloadsInClear: 'İndirdiğiniz dosya bu bilgisayara, çalışma alanının dışına şifrelenmeden kaydedilir: işiniz bitince silin.',
   readerTranslation: 'Çeviri',
   translationLanguage: 'Çevirinin dili',
   saveTranslation: 'Çeviriyi kaydet',

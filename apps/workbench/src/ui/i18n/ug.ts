@@ -51,6 +51,7 @@ export const ug: Catalogue = {
   readerNarratives: 'بايان',
   readerAttachments: 'قوشۇمچە ھۆججەتلەر',
   notAvailable: 'يوق',
+  downloadsInClear: 'سىز چۈشۈرگەن ھۆججەت خىزمەت بوشلۇقىنىڭ سىرتىدا، بۇ كومپيۇتېرغا شىفىرلانماي ساقلىنىدۇ: ئىشىڭىز تۈگىگەندىن كېيىن ئۇنى ئۆچۈرۈڭ.',
   readerTranslation: 'تەرجىمە',
   translationLanguage: 'تەرجىمە تىلى',
   saveTranslation: 'تەرجىمىنى ساقلاش',

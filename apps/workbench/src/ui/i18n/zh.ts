@@ -49,6 +49,7 @@ export const zh: Catalogue = {
   readerNarratives: '陈述',
   readerAttachments: '附件',
   notAvailable: '不可用',
+  downloadsInClear: '下载的文件会以未加密形式保存在这台电脑上、工作区之外：用完后请删除。',
   readerTranslation: '译文',
   translationLanguage: '译文语言',
   saveTranslation: '保存译文',

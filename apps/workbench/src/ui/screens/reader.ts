@@ -313,12 +313,16 @@ function attachments(respondentBase: string, data: TestimonyView): HTMLElement |
         return h(
           'li',
           {},
-          a.mediaType.startsWith('image/') && a.mediaType !== 'image/svg+xml'
+          a.inline
             ? h('img', { src: url, alt: name, loading: 'lazy' })
-            : h('a', { href: url, download: '' }, content(name)),
+            : h('a', { href: url, download: '', 'aria-describedby': 'downloads-in-clear' }, content(name)),
         )
       }),
     ),
+    // A download leaves the encrypted workspace: the browser saves it as it is.
+    data.attachments.some((a) => a.available && !a.inline)
+      ? h('p', { id: 'downloads-in-clear', class: 'muted' }, t('downloadsInClear'))
+      : null,
   )
 }
 
