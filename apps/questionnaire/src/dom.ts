@@ -8,10 +8,6 @@ type Attribute = string | number | boolean | null | undefined
 export type Child = Node | string | null | undefined | false
 
 /**
- * Creates an element. Attributes with `true` are set empty, `false`/`null`/`undefined` are left
- * out; children that are strings become text nodes, falsy ones are skipped.
- */
-/**
  * Controls the browser must not remember. With `autocomplete="off"` the browser neither keeps what
  * was typed in its form history (the profile's "Web Data" file) nor saves the controls' state for
  * restoring the tab: without it, Chromium wrote the respondent's choices (the country, the kind of
@@ -20,6 +16,10 @@ export type Child = Node | string | null | undefined | false
  */
 const FORGOTTEN = new Set<string>(['form', 'input', 'select', 'textarea'])
 
+/**
+ * Creates an element. Attributes with `true` are set empty, `false`/`null`/`undefined` are left
+ * out; children that are strings become text nodes, falsy ones are skipped.
+ */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attributes: Readonly<Record<string, Attribute>> = {},
