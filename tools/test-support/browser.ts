@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { CHROMIUM_PATH } from './services.ts'
 
@@ -62,4 +62,28 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
       rmSync(profileDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * The files below `dir` (a browser's profile) that contain each needle, as UTF-8 or UTF-16LE,
+ * relative to `dir`; needles found nowhere are absent from the map.
+ */
+export function filesContaining(dir: string, needles: readonly string[]): Map<string, string[]> {
+  const hits = new Map<string, string[]>()
+  const forms = needles.map((n) => ({ n, bytes: [Buffer.from(n, 'utf8'), Buffer.from(n, 'utf16le')] }))
+  const walk = (at: string) => {
+    for (const entry of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.isFile() && statSync(path).size < 64 * 1024 * 1024) {
+        const content = readFileSync(path)
+        for (const { n, bytes } of forms) {
+          if (bytes.some((b) => content.includes(b)))
+            hits.set(n, [...(hits.get(n) ?? []), relative(dir, path)])
+        }
+      }
+    }
+  }
+  walk(dir)
+  return hits
 }

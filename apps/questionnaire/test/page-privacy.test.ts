@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { base32 } from '@amanat/domain'
 import { ageCliAvailable, chromiumAvailable } from '../../../tools/test-support/services.ts'
-import { launchBrowser, type Browser } from '../../../tools/test-support/browser.ts'
+import { filesContaining, launchBrowser, type Browser } from '../../../tools/test-support/browser.ts'
 import { identifyingJpeg, MARKER as IMAGE_MARKER } from './support/images.ts'
 import { control, enter, forward, openInvite, openStage, waitForThanks, type Stage } from './support/page-harness.ts'
 import { attachment, choice, longText, questionnaire, section, shortText } from './support/questionnaires.ts'
@@ -34,25 +32,6 @@ interface Run {
   readonly thanks: string
 }
 
-/** Files in the profile that contain `needle`, as UTF-8 or UTF-16LE. */
-function filesContaining(dir: string, needles: readonly string[]): Map<string, string[]> {
-  const hits = new Map<string, string[]>()
-  const forms = needles.map((n) => ({ n, bytes: [Buffer.from(n, 'utf8'), Buffer.from(n, 'utf16le')] }))
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.isFile() && statSync(path).size < 64 * 1024 * 1024) {
-        const content = readFileSync(path)
-        for (const { n, bytes } of forms) {
-          if (bytes.some((b) => content.includes(b))) hits.set(n, [...(hits.get(n) ?? []), relative(dir, path)])
-        }
-      }
-    }
-  }
-  walk(dir)
-  return hits
-}
 
 /** Unique markers typed into the answers of one run. */
 function markers(): string[] {

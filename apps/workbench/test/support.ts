@@ -46,16 +46,23 @@ export function filesBelow(dir: string): string[] {
   })
 }
 
-/** Runs `work` with the system's temporary folder (TMPDIR, and so `os.tmpdir()`) set to `folder`. */
-export async function inTemporaryFolder<T>(folder: string, work: () => Promise<T>): Promise<T> {
-  const before = process.env.TMPDIR
-  process.env.TMPDIR = folder
+/** Runs `work` with the environment variables in `variables` set, and puts them back afterwards. */
+export async function withEnvironment<T>(variables: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const before = Object.keys(variables).map((name) => [name, process.env[name]] as const)
+  Object.assign(process.env, variables)
   try {
     return await work()
   } finally {
-    if (before === undefined) delete process.env.TMPDIR
-    else process.env.TMPDIR = before
+    for (const [name, value] of before) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
   }
+}
+
+/** Runs `work` with the system's temporary folder (TMPDIR, and so `os.tmpdir()`) set to `folder`. */
+export function inTemporaryFolder<T>(folder: string, work: () => Promise<T>): Promise<T> {
+  return withEnvironment({ TMPDIR: folder }, work)
 }
 
 /** Whether any file below `dir` contains `needle` (as UTF-8 bytes). */

@@ -7,7 +7,15 @@ import { chromiumAvailable } from '../../../../tools/test-support/services.ts'
 import { verifyDossier } from '../../src/dossier/manifest.ts'
 import { launchChromium, printPdf } from '../../src/dossier/print-pdf.ts'
 import { openWorkspace, readWorkspaceConfig } from '../../src/workspace/workspace.ts'
-import { PASSPHRASES, TEST_PASSPHRASE, amanat, filesBelow, inTemporaryFolder, tempDir } from '../support.ts'
+import {
+  PASSPHRASES,
+  TEST_PASSPHRASE,
+  amanat,
+  filesBelow,
+  inTemporaryFolder,
+  tempDir,
+  withEnvironment,
+} from '../support.ts'
 import { markedWorkspace } from '../keys/support.ts'
 
 const withBrowser = chromiumAvailable() || process.env.CI === 'true'
@@ -100,35 +108,28 @@ describe.runIf(withBrowser)('amanat dossier and verify-dossier (issue #5 part 6;
     // Debian's Chromium keeps a dump of every crashed process in ~/.config/chromium/Crash Reports
     // for 30 days unless, as here, its configuration folder cannot be made.
     const [home, folder] = [tempDir(), tempDir()]
-    const before = process.env.HOME
-    process.env.HOME = home
     let crashed = false
-    try {
-      await inTemporaryFolder(folder, async () => {
-        const browser = await launchChromium()
-        try {
-          const context = await browser.newContext({ offline: true })
-          const page = await context.newPage()
-          const crash = new Promise<void>((resolve) => page.once('crash', () => resolve()))
-          await page.setContent(
-            `<title>Evidence dossier: CRASHMARK</title><p>${'CRASHMARK '.repeat(10_000)}</p>`,
-          )
-          const devtools = await context.newCDPSession(page)
-          // Chromium answers a crash with silence: the crash event is the answer.
-          void devtools.send('Page.crash').catch(() => undefined)
-          await crash
-          crashed = true
-          // The crash reporter writes its dump beside the browser: time for it to do so.
-          await new Promise((resolve) => setTimeout(resolve, 1000))
-          await context.close()
-        } finally {
-          await browser.close()
-        }
-      })
-    } finally {
-      if (before === undefined) delete process.env.HOME
-      else process.env.HOME = before
-    }
+    await withEnvironment({ HOME: home, TMPDIR: folder }, async () => {
+      const browser = await launchChromium()
+      try {
+        const context = await browser.newContext({ offline: true })
+        const page = await context.newPage()
+        const crash = new Promise<void>((resolve) => page.once('crash', () => resolve()))
+        await page.setContent(
+          `<title>Evidence dossier: CRASHMARK</title><p>${'CRASHMARK '.repeat(10_000)}</p>`,
+        )
+        const devtools = await context.newCDPSession(page)
+        // Chromium answers a crash with silence: the crash event is the answer.
+        void devtools.send('Page.crash').catch(() => undefined)
+        await crash
+        crashed = true
+        // The crash reporter writes its dump beside the browser: time for it to do so.
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+        await context.close()
+      } finally {
+        await browser.close()
+      }
+    })
     expect(crashed).toBe(true)
     expect(filesBelow(home)).toEqual([])
     expect(readdirSync(folder)).toEqual([])

@@ -7,24 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import ExcelJS from 'exceljs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { chromiumAvailable, straceAvailable } from '../../../../tools/test-support/services.ts'
-import { readQuestionnaireFile } from '../../src/intake/questionnaire-file.ts'
-import { readCodebook } from '../../src/workspace/codebook-file.ts'
 import { REQUIRED_COLUMNS } from '../../src/transfer/coded-columns.ts'
 import { PASSPHRASES, tempDir } from '../support.ts'
-import {
-  amanatOk,
-  defaultSubmission,
-  postSubmission,
-  sealSubmission,
-  startTestServer,
-  tokenOf,
-  uploadAttachment,
-  workspaceKeys,
-} from '../support/intake-fixtures.ts'
-import { pageSession, workspaceWithPulledTestimony } from '../ui/support.ts'
+import { intakeStage, pageSession, workspaceWithPulledTestimony } from '../ui/support.ts'
 import { markedWorkspace } from './support.ts'
-
-const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
 
 /**
  * T18, files outside the workspace: every file the workbench opens for writing, creates, renames or
@@ -39,9 +25,6 @@ const questionnaire = readQuestionnaireFile('default', readCodebook()).questionn
 const AMANAT_MANY = fileURLToPath(new URL('../support/amanat-many.ts', import.meta.url))
 /** tsx's loader, by its URL: the run's own folder is not inside the checkout. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-
-/** tsx's cache of compiled source in a temporary folder. */
-const tsxCacheIn = (tmp: string) => join(tmp, `tsx-${String(process.getuid?.() ?? 0)}`)
 
 const withBrowser = chromiumAvailable() || process.env.CI === 'true'
 
@@ -98,12 +81,17 @@ function outside(paths: readonly string[], allowed: readonly string[]): string[]
   )
 }
 
-/** What a traced run did: its exit lines, its output, and the paths it wrote (but for the trace's own log). */
+/**
+ * What a traced run did: its exit lines, its output, the paths it wrote (but for the trace's own
+ * log and tsx's cache of compiled source, which the checkout's `amanat` runs through), and what it
+ * left in the home and temporary folders (but for that cache).
+ */
 interface Traced {
   readonly exits: string[]
   readonly stdout: string
   readonly stderr: string
   readonly written: string[]
+  readonly left: string[]
 }
 
 /**
@@ -149,11 +137,17 @@ function startTraced(
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const tsxCache = join(dirs.tmp, `tsx-${String(process.getuid?.() ?? 0)}`)
   const finished = once(child, 'close').then(() => ({
     exits: stdout.split('\n').filter((line) => line.startsWith('exit ')),
     stdout,
     stderr,
-    written: writtenPaths(readFileSync(log, 'utf8'), dirs.cwd).filter((path) => path !== log),
+    written: writtenPaths(readFileSync(log, 'utf8'), dirs.cwd).filter(
+      (path) => path !== log && path !== tsxCache && !path.startsWith(tsxCache + sep),
+    ),
+    left: [dirs.tmp, dirs.home]
+      .flatMap((dir) => readdirSync(dir).map((name) => join(dir, name)))
+      .filter((path) => path !== tsxCache),
   }))
   return {
     finished,
@@ -191,7 +185,6 @@ describe.runIf(straceAvailable())(
     let files: string
     let home: string
     let tmp: string
-    let tsxCache: string
     const marker = 'WRITESOUT1'
 
     beforeAll(async () => {
@@ -199,7 +192,6 @@ describe.runIf(straceAvailable())(
       files = tempDir()
       home = tempDir()
       tmp = tempDir()
-      tsxCache = tsxCacheIn(tmp)
       // A contact list and coded data as a partner would send them: workbooks, sheets before strings.
       const people = new ExcelJS.Workbook()
       const sheet = people.addWorksheet('people')
@@ -278,19 +270,18 @@ describe.runIf(straceAvailable())(
         ],
         ['erase', '--workspace', workspace, '--respondent', `KEY-${marker}`],
       ]
-      const { exits, stderr, written } = await tracedRun(commands, { cwd: files, home, tmp })
+      const { exits, stderr, written, left } = await tracedRun(commands, { cwd: files, home, tmp })
       expect(exits, stderr).toEqual(commands.map(() => 'exit 0'))
       // An erasure leaves its mark beside the backups (docs/erasure.md): named outputs too.
       const marks = readdirSync(out)
         .filter((name) => /^amanat-erasure-.*\.age$/.test(name))
         .map((name) => join(out, name))
       expect(marks).toHaveLength(1)
-      expect(outside(written, [workspace, tsxCache, ...outputs, ...marks])).toEqual([])
+      expect(outside(written, [workspace, ...outputs, ...marks])).toEqual([])
       // The runs reached the data: the plaintext export holds the marked respondent.
       expect(readFileSync(plain, 'utf8')).toContain(marker)
       // Nothing was left in the temporary or home folder but tsx's compiled source.
-      expect(readdirSync(tmp).filter((name) => join(tmp, name) !== tsxCache)).toEqual([])
-      expect(readdirSync(home)).toEqual([])
+      expect(left).toEqual([])
     }, 300_000)
 
     it.runIf(withBrowser)(
@@ -302,42 +293,18 @@ describe.runIf(straceAvailable())(
           markers: ['WRITESOUT3'],
           markedConsent: ['aggregate', 'share_with_lawyer'],
         })
-        const [cwd, home, tmp, serverData] = [tempDir(), tempDir(), tempDir(), tempDir()]
-        const server = await startTestServer(serverData)
+        const [cwd, home, tmp] = [tempDir(), tempDir(), tempDir()]
+        // Published untraced; a submission with a photo waits on the server.
+        const stage = await intakeStage(ws, tempDir(), PASSPHRASES)
         try {
-          // Published and invited untraced; a submission with an attachment waits on the server.
-          const credential = ['--server', server.url, '--credential', server.credential]
-          await amanatOk(['publish', 'default', '--workspace', ws, ...credential], PASSPHRASES)
-          const [link] = (
-            await amanatOk(['invite', '--workspace', ws, '--server', server.url, '--count', '1'], PASSPHRASES)
-          ).stdout
-          const keys = workspaceKeys(ws)
-          const recipients = [keys.analystRecipient, keys.backupRecipient]
-          const token = tokenOf(link ?? '')
-          const photo = new Uint8Array(Buffer.from(`synthetic image bytes ${pulled}`))
-          const attachment = await uploadAttachment(server.url, token, photo, recipients)
-          await postSubmission(
-            server.url,
-            token,
-            await sealSubmission(
-              defaultSubmission(questionnaire, `${pulled} story`, {
-                attachments: [attachment],
-                answers: {
-                  ...defaultSubmission(questionnaire, '').answers,
-                  story: `${pulled} story`,
-                  evidence: [attachment.upload],
-                },
-              }),
-              recipients,
-            ),
-          )
+          await stage.submit(`${pulled} story`, true)
 
           const dossier = join(cwd, 'dossier.pdf')
           const commands = [
-            ['pull', '--workspace', ws, '--server', server.url],
+            ['pull', '--workspace', ws, '--server', stage.url],
             ['dossier', '--workspace', ws, '--respondent', marked[0]?.key ?? '', '--out', dossier],
           ]
-          const { exits, stdout, stderr, written } = await tracedRun(commands, { cwd, home, tmp })
+          const { exits, stdout, stderr, written, left } = await tracedRun(commands, { cwd, home, tmp })
           expect(exits, stderr).toEqual(commands.map(() => 'exit 0'))
           // Chromium's own profile, which Playwright makes in the temporary folder and removes
           // (the dossier test searches it for the page's words: none), and the folder of the
@@ -347,16 +314,13 @@ describe.runIf(straceAvailable())(
             /^(playwright(_chromiumdev_profile|-artifacts)-\w+|org\.chromium\.Chromium\.\w{6})$/.test(
               relative(tmp, path).split(sep)[0] ?? '',
             )
-          expect(
-            outside(written, [ws, tsxCacheIn(tmp), dossier]).filter((path) => !inChromiumProfile(path)),
-          ).toEqual([])
+          expect(outside(written, [ws, dossier]).filter((path) => !inChromiumProfile(path))).toEqual([])
           // The runs reached the data: the submission and its attachment came in.
           expect(stdout).toContain('imported: 1 (attachments: 1)')
           expect(readFileSync(dossier).subarray(0, 5).toString()).toBe('%PDF-')
-          expect(readdirSync(tmp).filter((name) => join(tmp, name) !== tsxCacheIn(tmp))).toEqual([])
-          expect(readdirSync(home)).toEqual([])
+          expect(left).toEqual([])
         } finally {
-          await server.close()
+          await stage.close()
         }
       },
       300_000,
@@ -406,13 +370,12 @@ describe.runIf(straceAvailable())(
         await call('/report', { lang: 'en' })
         await call('/lock', {})
         run.stop()
-        const { exits, stderr, written } = await run.finished
+        const { exits, stderr, written, left } = await run.finished
         expect(exits, stderr).toEqual(['exit 0'])
-        expect(outside(written, [ws, tsxCacheIn(tmp)])).toEqual([])
+        expect(outside(written, [ws])).toEqual([])
         // The trace saw the work: the report was written into the workspace.
         expect(written).toContain(join(ws, 'report', 'en'))
-        expect(readdirSync(tmp).filter((name) => join(tmp, name) !== tsxCacheIn(tmp))).toEqual([])
-        expect(readdirSync(home)).toEqual([])
+        expect(left).toEqual([])
       } finally {
         await stage.close()
       }

@@ -41,36 +41,34 @@ export const TINY_PNG = new Uint8Array(
 /** The intake side of a UI test: the real intake server, and a way to submit to it as the page does. */
 export interface IntakeStage {
   readonly url: string
-  /** Submits one more testimony with `story` on a fresh invite (not pulled yet). */
-  submit(story: string): Promise<void>
+  /** Submits one more testimony with `story` on a fresh invite (not pulled yet), with {@link TINY_PNG} attached if asked. */
+  submit(story: string, withPhoto?: boolean): Promise<void>
   close(): Promise<void>
 }
 
 /**
- * Makes a workspace in `dir` with one pulled testimony ({@link STORY}, in Uyghur, with
- * {@link TINY_PNG} attached). The intake server (data in `intakeDir`) keeps running for more
- * submissions until the stage is closed.
+ * Starts the real intake server (data in `intakeDir`) and publishes the default questionnaire to
+ * it from the workspace in `dir`, whose passphrases `env` gives (the intake tests' by default).
+ * The server keeps running for submissions until the stage is closed.
  */
-export async function workspaceWithPulledTestimony(dir: string, intakeDir: string): Promise<IntakeStage> {
-  await initWorkspace(dir)
+export async function intakeStage(
+  dir: string,
+  intakeDir: string,
+  env?: Record<string, string>,
+): Promise<IntakeStage> {
   const server = await startTestServer(intakeDir)
   try {
-    await amanatOk([
-      'publish',
-      'default',
-      '--workspace',
-      dir,
-      '--server',
-      server.url,
-      '--credential',
-      server.credential,
-    ])
+    await amanatOk(
+      ['publish', 'default', '--workspace', dir, '--server', server.url, '--credential', server.credential],
+      env,
+    )
     const keys = workspaceKeys(dir)
     const recipients = [keys.analystRecipient, keys.backupRecipient]
     const questionnaire = readQuestionnaireFile('default', readCodebook()).questionnaire
     const submit = async (story: string, withPhoto = false) => {
-      const [link] = (await amanatOk(['invite', '--workspace', dir, '--server', server.url, '--count', '1']))
-        .stdout
+      const [link] = (
+        await amanatOk(['invite', '--workspace', dir, '--server', server.url, '--count', '1'], env)
+      ).stdout
       const token = tokenOf(link ?? '')
       const plain = defaultSubmission(questionnaire, story, { language: 'ug' })
       const photo = withPhoto ? await uploadAttachment(server.url, token, TINY_PNG, recipients) : null
@@ -80,11 +78,27 @@ export async function workspaceWithPulledTestimony(dir: string, intakeDir: strin
           : { ...plain, attachments: [photo], answers: { ...plain.answers, evidence: [photo.upload] } }
       await postSubmission(server.url, token, await sealSubmission(submission, recipients))
     }
-    await submit(STORY, true)
-    await amanatOk(['pull', '--workspace', dir, '--server', server.url])
-    return { url: server.url, submit: (story) => submit(story), close: () => server.close() }
+    return { url: server.url, submit, close: () => server.close() }
   } catch (error) {
     await server.close()
+    throw error
+  }
+}
+
+/**
+ * Makes a workspace in `dir` with one pulled testimony ({@link STORY}, in Uyghur, with
+ * {@link TINY_PNG} attached). The intake server (data in `intakeDir`) keeps running for more
+ * submissions until the stage is closed.
+ */
+export async function workspaceWithPulledTestimony(dir: string, intakeDir: string): Promise<IntakeStage> {
+  await initWorkspace(dir)
+  const stage = await intakeStage(dir, intakeDir)
+  try {
+    await stage.submit(STORY, true)
+    await amanatOk(['pull', '--workspace', dir, '--server', stage.url])
+    return stage
+  } catch (error) {
+    await stage.close()
     throw error
   }
 }
